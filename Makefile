@@ -1,0 +1,49 @@
+# The course's verbs. `make lab` to learn, `make test` to check everything.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+NOTEBOOKS := notebooks
+NBVAL_STRICT := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120
+NBVAL_LAX := --nbval-lax --nbval-current-env --nbval-cell-timeout 300
+
+.PHONY: setup lab test test-unit test-notebooks test-cuda lint outputs check-dot clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[course]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP) check-dot
+
+check-dot:
+	@command -v dot >/dev/null 2>&1 || echo "Graphviz 'dot' not found: graphs print as text. Install it: apt-get install graphviz | brew install graphviz | conda install -c conda-forge graphviz"
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=.
+
+test: setup lint test-unit test-notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check course_utils tests benchmarks notebooks solutions
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -q -n 2 tests
+
+test-notebooks: $(STAMP)
+	COURSE_DEVICE=cpu $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile $(NBVAL_STRICT) $(NOTEBOOKS)
+
+# The same notebooks on a GPU: any error fails; only cells marked NBVAL_CHECK_OUTPUT are compared.
+test-cuda: setup
+	COURSE_DEVICE=cuda $(PY) -m pytest -q -p no:cacheprovider $(NBVAL_LAX) $(NOTEBOOKS)
+
+# Re-execute the lecture notebooks in place on the CPU to refresh their committed outputs.
+outputs: setup
+	COURSE_DEVICE=cpu $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.timeout=300 $(NOTEBOOKS)/*.ipynb
+
+clean:
+	rm -rf $(VENV) .pytest_cache

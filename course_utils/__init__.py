@@ -1,0 +1,40 @@
+"""Helpers shared by every notebook of the PyTorch autograd course.
+
+One module per concern:
+
+- ``graphs``: print and draw the computational graph autograd records.
+- ``plotting``: the course figure style and the figures the course draws again and again.
+- ``device``: pick the device (``COURSE_DEVICE``) and seed every random generator.
+- ``data``: the small, seeded data sets the notebooks share.
+- ``training``: a training loop that records the loss.
+"""
+
+from course_utils.data import line_data, quadratic_data, sin_data, two_gaussian_classes
+from course_utils.device import get_device, set_seed
+from course_utils.graphs import (
+    GraphError,
+    draw_graph,
+    pretty_print_graph,
+    print_graph,
+    traverse_graph,
+)
+from course_utils.plotting import course_style, plot_curves, plot_fit
+from course_utils.training import train
+
+__all__ = [
+    "GraphError",
+    "course_style",
+    "draw_graph",
+    "get_device",
+    "line_data",
+    "plot_curves",
+    "plot_fit",
+    "pretty_print_graph",
+    "print_graph",
+    "quadratic_data",
+    "set_seed",
+    "sin_data",
+    "train",
+    "traverse_graph",
+    "two_gaussian_classes",
+]

@@ -1,0 +1,157 @@
+"""The course figure style and the figures the course draws again and again.
+
+Every figure goes through :func:`course_style`: seaborn-v0_8-white, no spines, a dashed light
+grid, constrained layout, and a colour cycle that stays apart for colour-blind readers
+(Okabe and Ito). The helpers return the Axes they drew on, so a cell can add to it.
+"""
+
+import contextlib
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+from cycler import cycler
+
+# Okabe-Ito colours, distinguishable with the common forms of colour blindness.
+COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+COURSE_RC = {
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.spines.bottom": False,
+    "axes.spines.left": False,
+    "axes.grid": True,
+    "grid.color": "lightgray",
+    "grid.linestyle": "--",
+    "grid.linewidth": 0.6,
+    "axes.prop_cycle": cycler(color=COLORS),
+    "figure.constrained_layout.use": True,
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 80,
+    "legend.frameon": True,
+    "legend.fontsize": 10,
+    "lines.linewidth": 1.5,
+    "svg.hashsalt": "course",
+}
+
+
+@contextlib.contextmanager
+def course_style():
+    """Context manager (also usable as a decorator) that applies the course figure style."""
+    with plt.style.context("seaborn-v0_8-white"), plt.rc_context(COURSE_RC):
+        yield
+
+
+def styled(function):
+    """Decorator: run ``function`` inside :func:`course_style`."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with course_style():
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _as_array(values, what):
+    """A 1-D NumPy array from a tensor (any device, with or without grad), array or list."""
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{what} must be numbers (a tensor, array or list): {error}") from None
+    return array.reshape(-1)
+
+
+def _finish(ax, title, xlabel, ylabel, legend_title, save_to):
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if ax.get_legend_handles_labels()[1]:
+        ax.legend(title=legend_title, loc="best")
+    if save_to is not None:
+        ax.figure.savefig(Path(save_to), bbox_inches="tight")
+    return ax
+
+
+def _new_axes(ax):
+    if ax is not None:
+        return ax
+    _, ax = plt.subplots()
+    return ax
+
+
+@styled
+def plot_fit(
+    x,
+    y,
+    fits,
+    *,
+    fit_x=None,
+    title="",
+    xlabel="$x$",
+    ylabel="$y$",
+    data_label="data",
+    legend_title="Legend",
+    save_to=None,
+    ax=None,
+):
+    """Scatter the data ``(x, y)`` and draw one or more fitted curves over it.
+
+    ``fits`` maps a label to the model's predictions, evaluated at ``fit_x`` (default: ``x``);
+    a single array or tensor is labelled "fit". Points are sorted by x before the curve is drawn.
+    Returns the Axes.
+    """
+    x_data, y_data = _as_array(x, "x"), _as_array(y, "y")
+    if x_data.shape != y_data.shape:
+        raise ValueError(f"x and y must have the same number of points: {x_data.size} vs {y_data.size}")
+    if not isinstance(fits, Mapping):
+        fits = {"fit": fits}
+    curve_x = x_data if fit_x is None else _as_array(fit_x, "fit_x")
+    order = np.argsort(curve_x, kind="stable")
+    ax = _new_axes(ax)
+    ax.scatter(x_data, y_data, s=8, alpha=0.5, color="#999999", label=data_label)
+    for label, prediction in fits.items():
+        curve_y = _as_array(prediction, f"fit {label!r}")
+        if curve_y.shape != curve_x.shape:
+            raise ValueError(
+                f"fit {label!r} has {curve_y.size} values but there are {curve_x.size} x values"
+            )
+        ax.plot(curve_x[order], curve_y[order], label=label)
+    return _finish(ax, title, xlabel, ylabel, legend_title, save_to)
+
+
+@styled
+def plot_curves(
+    curves,
+    *,
+    x=None,
+    title="",
+    xlabel="step",
+    ylabel="loss",
+    logy=False,
+    legend_title="Legend",
+    save_to=None,
+    ax=None,
+):
+    """Draw several named curves (loss curves, model comparisons) on one Axes.
+
+    ``curves`` maps a label to a sequence of values; ``x`` gives their positions (default
+    0, 1, 2, ...). ``logy=True`` uses a log scale for y, the usual view of a loss. Returns the Axes.
+    """
+    if not isinstance(curves, Mapping) or not curves:
+        raise TypeError("plot_curves expects a non-empty dict of label -> values, e.g. {'loss': losses}")
+    ax = _new_axes(ax)
+    for label, values in curves.items():
+        curve = _as_array(values, f"curve {label!r}")
+        positions = np.arange(curve.size) if x is None else _as_array(x, "x")
+        if positions.shape != curve.shape:
+            raise ValueError(f"curve {label!r} has {curve.size} values but x has {positions.size}")
+        ax.plot(positions, curve, label=label)
+    if logy:
+        ax.set_yscale("log")
+    return _finish(ax, title, xlabel, ylabel, legend_title, save_to)
