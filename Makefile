@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 NOTEBOOKS := notebooks
+SOLUTIONS := solutions
 NBVAL_STRICT := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120
 NBVAL_LAX := --nbval-lax --nbval-current-env --nbval-cell-timeout 300
 
@@ -35,6 +36,7 @@ test-unit: $(STAMP)
 
 test-notebooks: $(STAMP)
 	COURSE_DEVICE=cpu $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile $(NBVAL_STRICT) $(NOTEBOOKS)
+	COURSE_DEVICE=cpu $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile $(NBVAL_LAX) $(SOLUTIONS)
 
 # The same notebooks on a GPU: any error fails; only cells marked NBVAL_CHECK_OUTPUT are compared.
 test-cuda: setup
@@ -44,6 +46,9 @@ test-cuda: setup
 outputs: setup
 	COURSE_DEVICE=cpu $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=300 $(NOTEBOOKS)/*.ipynb
+
+# The instructor's verbs (release, autograde, feedback, grades) live in grading.mk.
+-include grading.mk
 
 clean:
 	rm -rf $(VENV) .pytest_cache

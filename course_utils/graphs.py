@@ -40,8 +40,7 @@ def _root_node(node, caller):
     if hasattr(node, "next_functions"):
         return node
     raise TypeError(
-        f"{caller} expects a tensor computed with autograd (or its .grad_fn), "
-        f"got {type(node).__name__}."
+        f"{caller} expects a tensor computed with autograd (or its .grad_fn), got {type(node).__name__}."
     )
 
 

@@ -118,9 +118,7 @@ def plot_fit(
     for label, prediction in fits.items():
         curve_y = _as_array(prediction, f"fit {label!r}")
         if curve_y.shape != curve_x.shape:
-            raise ValueError(
-                f"fit {label!r} has {curve_y.size} values but there are {curve_x.size} x values"
-            )
+            raise ValueError(f"fit {label!r} has {curve_y.size} values but there are {curve_x.size} x values")
         ax.plot(curve_x[order], curve_y[order], label=label)
     return _finish(ax, title, xlabel, ylabel, legend_title, save_to)
 
