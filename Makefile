@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := notebooks
 SOLUTIONS := solutions
 NBVAL_STRICT := --nbval --nbval-current-env --nbval-sanitize-with nbval_sanitize.cfg --nbval-cell-timeout 120
+# One torch thread per process: the test runners start two processes on two cores.
+export OMP_NUM_THREADS ?= 1
 NBVAL_LAX := --nbval-lax --nbval-current-env --nbval-cell-timeout 300
 
 .DEFAULT_GOAL := help
@@ -24,7 +26,7 @@ help:
 	@echo "make test        set up, then lint, unit tests, grading tests and every notebook (nbval)"
 	@echo "make test-cuda   the lecture notebooks with COURSE_DEVICE=cuda, lax mode"
 	@echo "make outputs     re-execute the lecture notebooks in place (refresh committed outputs)"
-	@echo "make release | autograde | feedback | grades   the instructor's nbgrader verbs"
+	@echo "make release | autograde | feedback | grades | collect-zip   the instructor's nbgrader verbs"
 
 setup: $(STAMP) check-dot
 

@@ -10,6 +10,7 @@ import functools
 from collections.abc import Mapping
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -41,8 +42,12 @@ COURSE_RC = {
 @contextlib.contextmanager
 def course_style():
     """Context manager (also usable as a decorator) that applies the course figure style."""
+    # A notebook backend loaded inside the context switches interactive mode on; leaving the
+    # context would switch it off again and hide every later figure, so keep what it became.
     with plt.style.context("seaborn-v0_8-white"), plt.rc_context(COURSE_RC):
         yield
+        interactive = matplotlib.is_interactive()
+    matplotlib.interactive(interactive)
 
 
 def styled(function):

@@ -93,3 +93,14 @@ def test_plot_curves_errors_say_what_is_expected():
         plot_curves([1, 2, 3])
     with pytest.raises(ValueError, match="x has 3"):
         plot_curves({"loss": [1, 2]}, x=[0, 1, 2])
+
+
+def test_course_style_keeps_interactive_mode_switched_on_inside_it():
+    was = matplotlib.is_interactive()
+    try:
+        matplotlib.interactive(False)
+        with course_style():
+            matplotlib.interactive(True)  # what a notebook backend does when pyplot first loads it
+        assert matplotlib.is_interactive()
+    finally:
+        matplotlib.interactive(was)
