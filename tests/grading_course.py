@@ -265,7 +265,7 @@ spin()
 
 
 def cheats_for_01(root):
-    """{student: notebook} for every cheat of the brief, against assignment 01."""
+    """{student: notebook} for every cheat the README lists, against assignment 01."""
     def base():
         return break_all_answers(solved(root, FIRST))
 

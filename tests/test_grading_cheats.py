@@ -1,6 +1,6 @@
 """The autograder holds against cheating and against submissions that break things.
 
-Each cheat of the course's grading brief is submitted for assignment 01 (a few also for a
+Each cheat listed in the README ("How cheating is handled") is submitted for assignment 01 (a few also for a
 second assignment) between two honest students; each cheat earns no autograded points for the
 reason it should, and the honest students keep their full grades. The grading runs once per
 session (see grading_course.py).
