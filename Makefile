@@ -57,7 +57,7 @@ test-cuda: setup
 # Re-execute the lecture notebooks in place on the CPU to refresh their committed outputs.
 outputs: setup
 	COURSE_DEVICE=cpu $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=300 $(NOTEBOOKS)/*.ipynb
+	    --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)/*.ipynb
 
 # The instructor's verbs (release, autograde, feedback, grades) live in grading.mk.
 -include grading.mk
