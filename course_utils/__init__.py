@@ -9,7 +9,7 @@ One module per concern:
 - ``training``: a training loop that records the loss.
 """
 
-from course_utils.data import line_data, quadratic_data, sin_data, two_gaussian_classes
+from course_utils.data import line_data, quadratic_data, sin_data, two_gaussian_classes, two_moons, xor_data
 from course_utils.device import get_device, set_seed
 from course_utils.graphs import (
     GraphError,
@@ -37,4 +37,6 @@ __all__ = [
     "train",
     "traverse_graph",
     "two_gaussian_classes",
+    "two_moons",
+    "xor_data",
 ]

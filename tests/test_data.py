@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from course_utils import line_data, quadratic_data, sin_data, two_gaussian_classes
+from course_utils import line_data, quadratic_data, sin_data, two_gaussian_classes, two_moons, xor_data
 
 
 def test_line_data_follows_the_line():
@@ -32,6 +32,8 @@ def test_generators_leave_the_global_random_state_alone():
     torch.manual_seed(5)
     quadratic_data()
     two_gaussian_classes()
+    two_moons()
+    xor_data(noise=0.1)
     assert torch.equal(torch.rand(1), expected)
 
 
@@ -69,3 +71,57 @@ def test_bad_sizes_are_clear_errors(make, n):
 def test_device_argument_moves_the_data():
     x, y = line_data(device=torch.device("cpu"))
     assert x.device.type == y.device.type == "cpu"
+
+
+def test_two_moons_lie_on_their_half_circles():
+    features, labels = two_moons(n=401, noise=0.0, seed=2)
+    assert features.shape == (401, 2) and labels.shape == (401,) and labels.dtype == torch.long
+    assert int((labels == 0).sum()) == 201 and int(labels.sum()) == 200
+    upper, lower = features[labels == 0], features[labels == 1]
+    assert torch.allclose(upper.norm(dim=1), torch.ones(201), atol=1e-5) and upper[:, 1].min() >= 0
+    centred = lower - torch.tensor([1.0, 0.5])
+    assert torch.allclose(centred.norm(dim=1), torch.ones(200), atol=1e-5) and centred[:, 1].max() <= 0
+    assert 0 < int(labels[:200].sum()) < 200  # shuffled: both classes in the first half
+
+
+def test_two_moons_noise_and_seed():
+    clean, labels = two_moons(n=2000, noise=0.0, seed=3)
+    noisy, same_labels = two_moons(n=2000, noise=0.2, seed=3)
+    assert torch.equal(labels, same_labels)
+    assert 0.18 < (noisy - clean).std().item() < 0.22
+    assert torch.equal(two_moons(seed=5)[0], two_moons(seed=5)[0])
+    assert not torch.equal(two_moons(seed=5)[0], two_moons(seed=6)[0])
+
+
+def test_xor_labels_are_the_xor_of_the_signs():
+    features, labels = xor_data(n=1000, seed=1)
+    assert features.shape == (1000, 2) and labels.shape == (1000,) and labels.dtype == torch.long
+    assert features.abs().max() <= 1.0
+    assert torch.equal(labels, ((features[:, 0] < 0) ^ (features[:, 1] < 0)).long())
+    assert 400 < int(labels.sum()) < 600
+
+
+def test_xor_noise_moves_points_but_not_labels():
+    clean, labels = xor_data(n=2000, noise=0.0, seed=4)
+    noisy, same_labels = xor_data(n=2000, noise=0.1, seed=4)
+    assert torch.equal(labels, same_labels)
+    assert 0.09 < (noisy - clean).std().item() < 0.11
+
+
+@pytest.mark.parametrize("make", [two_moons, xor_data])
+@pytest.mark.parametrize("noise", [-0.1, "0.1", None, True, float("nan")])
+def test_bad_noise_is_a_clear_error(make, noise):
+    with pytest.raises(ValueError, match="noise must be a number >= 0"):
+        make(noise=noise)
+
+
+@pytest.mark.parametrize("make", [two_moons, xor_data])
+@pytest.mark.parametrize("n", [0, -3, 2.5, True])
+def test_bad_counts_for_the_classification_sets(make, n):
+    with pytest.raises(ValueError, match="n must be a positive int"):
+        make(n=n)
+
+
+def test_two_moons_needs_a_point_per_class():
+    with pytest.raises(ValueError, match="at least 2"):
+        two_moons(n=1)
