@@ -18,7 +18,7 @@ from course_utils.graphs import (
     print_graph,
     traverse_graph,
 )
-from course_utils.plotting import course_style, plot_curves, plot_fit
+from course_utils.plotting import course_style, plot_curves, plot_fit, plot_loss_contours
 from course_utils.training import train
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "line_data",
     "plot_curves",
     "plot_fit",
+    "plot_loss_contours",
     "pretty_print_graph",
     "print_graph",
     "quadratic_data",

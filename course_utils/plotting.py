@@ -158,3 +158,110 @@ def plot_curves(
     if logy:
         ax.set_yscale("log")
     return _finish(ax, title, xlabel, ylabel, legend_title, save_to)
+
+
+def _limits(values, what):
+    """Two increasing finite numbers (lo, hi) from ``values``."""
+    try:
+        lo, hi = (float(v) for v in values)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be two numbers (lo, hi), e.g. (-2.0, 2.0); got {values!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"{what} must be finite with lo < hi; got ({lo}, {hi})")
+    return lo, hi
+
+
+def _path_points(points, label):
+    """An (N, 2) NumPy array from a tensor, array or list of points."""
+    if isinstance(points, torch.Tensor):
+        points = points.detach().cpu().numpy()
+    try:
+        array = np.asarray(points, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"path {label!r} must be (N, 2) numbers (a tensor, array or list): {error}") from None
+    if array.ndim != 2 or array.shape[1] != 2 or array.shape[0] == 0:
+        raise ValueError(
+            f"path {label!r} must have shape (N, 2) with N >= 1, one (w1, w2) point a row; got {array.shape}"
+        )
+    return array
+
+
+@styled
+def plot_loss_contours(
+    loss,
+    xlim,
+    ylim,
+    paths=None,
+    *,
+    ax=None,
+    levels=20,
+    log_levels=True,
+    resolution=200,
+    xlabel="w1",
+    ylabel="w2",
+    title=None,
+    legend_title="path (● start, ★ end)",
+    save_to=None,
+):
+    """Contour lines of a loss of two parameters, with optimizer paths drawn over them.
+
+    ``loss(w1, w2)`` receives two float64 tensors of the same shape (a grid) and returns the loss
+    at every grid point, elementwise (a tensor or array of that shape). ``xlim`` and ``ylim`` give
+    the drawn window. ``paths`` maps a label to an (N, 2) tensor, array or list of points: each is
+    drawn as a line with markers, its start as a black-edged circle and its end as a star.
+    ``levels`` is a number of contour levels or their values; with ``log_levels=True`` the levels
+    are spaced geometrically above the lowest loss in the window, which shows the floor of a
+    ravine as well as its walls. Returns the Axes.
+    """
+    if not callable(loss):
+        raise TypeError(f"loss must be a function loss(w1, w2) of two grids, not {type(loss).__name__}")
+    x_lo, x_hi = _limits(xlim, "xlim")
+    y_lo, y_hi = _limits(ylim, "ylim")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be an int >= 2 (grid points per axis); got {resolution!r}")
+    if paths is not None and not isinstance(paths, Mapping):
+        raise TypeError("paths must be a dict of label -> (N, 2) points, e.g. {'SGD': points}")
+    grid_x, grid_y = torch.meshgrid(
+        torch.linspace(x_lo, x_hi, resolution, dtype=torch.float64),
+        torch.linspace(y_lo, y_hi, resolution, dtype=torch.float64),
+        indexing="xy",
+    )
+    with torch.no_grad():
+        values = loss(grid_x, grid_y)
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    values = np.asarray(values, dtype=float)
+    if values.shape != tuple(grid_x.shape):
+        raise ValueError(
+            f"loss(w1, w2) must return one value per grid point, shape {tuple(grid_x.shape)},"
+            f" not {values.shape}"
+            " (compute it elementwise, e.g. (w1 - 1) ** 2 + 10 * w2 ** 2)"
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError("loss(w1, w2) gave inf or nan inside xlim x ylim; draw a smaller window")
+    if isinstance(levels, bool) or (isinstance(levels, int) and levels < 2):
+        raise ValueError(f"levels must be an int >= 2 or a list of increasing values; got {levels!r}")
+    if isinstance(levels, int):
+        low, high = float(values.min()), float(values.max())
+        span = high - low
+        if span <= 0:
+            raise ValueError("loss is constant inside xlim x ylim: there are no contours to draw")
+        if log_levels:
+            levels = low + np.geomspace(span * 1e-4, span, levels)
+        else:
+            levels = np.linspace(low, high, levels + 2)[1:-1]
+    else:
+        levels = _as_array(levels, "levels")
+        if levels.size < 1 or np.any(np.diff(levels) <= 0):
+            raise ValueError("levels given as values must be increasing")
+    ax = _new_axes(ax)
+    ax.contour(grid_x.numpy(), grid_y.numpy(), values, levels=levels, cmap="Greys_r", linewidths=0.7, alpha=0.6)
+    for index, (label, points) in enumerate((paths or {}).items()):
+        path = _path_points(points, label)
+        color = COLORS[index % len(COLORS)]
+        ax.plot(path[:, 0], path[:, 1], marker=".", markersize=4, color=color, label=str(label))
+        ax.plot(*path[0], marker="o", markersize=8, color=color, markeredgecolor="black")
+        ax.plot(*path[-1], marker="*", markersize=12, color=color, markeredgecolor="black")
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
+    return _finish(ax, title, xlabel, ylabel, legend_title, save_to)
