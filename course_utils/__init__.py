@@ -18,7 +18,13 @@ from course_utils.graphs import (
     print_graph,
     traverse_graph,
 )
-from course_utils.plotting import course_style, plot_curves, plot_fit, plot_loss_contours
+from course_utils.plotting import (
+    course_style,
+    plot_curves,
+    plot_decision_boundary,
+    plot_fit,
+    plot_loss_contours,
+)
 from course_utils.training import train
 
 __all__ = [
@@ -28,6 +34,7 @@ __all__ = [
     "get_device",
     "line_data",
     "plot_curves",
+    "plot_decision_boundary",
     "plot_fit",
     "plot_loss_contours",
     "pretty_print_graph",

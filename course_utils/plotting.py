@@ -136,6 +136,7 @@ def plot_curves(
     title="",
     xlabel="step",
     ylabel="loss",
+    logx=False,
     logy=False,
     legend_title="Legend",
     save_to=None,
@@ -144,7 +145,8 @@ def plot_curves(
     """Draw several named curves (loss curves, model comparisons) on one Axes.
 
     ``curves`` maps a label to a sequence of values; ``x`` gives their positions (default
-    0, 1, 2, ...). ``logy=True`` uses a log scale for y, the usual view of a loss. Returns the Axes.
+    0, 1, 2, ...). ``logy=True`` uses a log scale for y, the usual view of a loss; ``logx=True``
+    one for x (sizes that double, e.g. in timings). Returns the Axes.
     """
     if not isinstance(curves, Mapping) or not curves:
         raise TypeError("plot_curves expects a non-empty dict of label -> values, e.g. {'loss': losses}")
@@ -155,6 +157,8 @@ def plot_curves(
         if positions.shape != curve.shape:
             raise ValueError(f"curve {label!r} has {curve.size} values but x has {positions.size}")
         ax.plot(positions, curve, label=label)
+    if logx:
+        ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
     return _finish(ax, title, xlabel, ylabel, legend_title, save_to)
@@ -264,4 +268,128 @@ def plot_loss_contours(
         ax.plot(*path[-1], marker="*", markersize=12, color=color, markeredgecolor="black")
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
+    return _finish(ax, title, xlabel, ylabel, legend_title, save_to)
+
+
+def _feature_points(features):
+    """An (N, 2) NumPy array of points from a tensor, array or list."""
+    if isinstance(features, torch.Tensor):
+        features = features.detach().cpu().numpy()
+    try:
+        array = np.asarray(features, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"features must be (N, 2) numbers (a tensor, array or list): {error}") from None
+    if array.ndim != 2 or array.shape[1] != 2 or array.shape[0] == 0:
+        raise ValueError(f"features must have shape (N, 2), one point (x1, x2) a row; got {array.shape}")
+    return array
+
+
+def _class_labels(labels, count):
+    """A 1-D integer NumPy array of 0/1 class labels, one per point."""
+    if isinstance(labels, torch.Tensor):
+        labels = labels.detach().cpu().numpy()
+    try:
+        array = np.asarray(labels, dtype=float).reshape(-1)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"labels must be 0/1 numbers (a tensor, array or list): {error}") from None
+    if array.size != count:
+        raise ValueError(f"labels must give one class per point: {count} points but {array.size} labels")
+    if not np.all((array == 0) | (array == 1)):
+        found = sorted(set(array.tolist()))[:5]
+        raise ValueError(f"labels must be 0 or 1 (two classes); found the values {found}")
+    return array.astype(int)
+
+
+@styled
+def plot_decision_boundary(
+    predict,
+    features,
+    labels,
+    ax=None,
+    title=None,
+    grid=200,
+    *,
+    logits=False,
+    margin=0.5,
+    xlabel="$x_1$",
+    ylabel="$x_2$",
+    legend_title="Class",
+    save_to=None,
+):
+    """Colour the plane by the class a two-feature classifier predicts, and draw the data over it.
+
+    ``predict`` maps an (M, 2) tensor of points to the probability of class 1 at each point
+    (M values, shape (M,) or (M, 1)); with ``logits=True`` it returns the logit of class 1
+    instead (the score before the sigmoid). The grid has ``grid`` x ``grid`` points, spans the
+    data plus ``margin`` on each side, and has the dtype and device of ``features`` when that is a
+    floating-point tensor, so ``predict`` can be a model on the GPU. It runs under ``torch.no_grad()``.
+    ``features`` is (N, 2), ``labels`` holds N classes 0 or 1. The region where class 1 is
+    predicted (probability above 0.5) is shaded in the colour of class 1, the rest in the colour of
+    class 0, and the boundary (probability 0.5) is a black line when it crosses the window.
+    Returns the Axes.
+    """
+    if not callable(predict):
+        kind = type(predict).__name__
+        raise TypeError(f"predict must be a function from an (M, 2) tensor to M probabilities; got {kind}")
+    if isinstance(features, torch.Tensor) and features.is_floating_point():
+        dtype, device = features.dtype, features.device
+    else:
+        dtype, device = torch.get_default_dtype(), torch.device("cpu")
+    points = _feature_points(features)
+    classes = _class_labels(labels, points.shape[0])
+    if isinstance(grid, bool) or not isinstance(grid, int) or grid < 2:
+        raise ValueError(f"grid must be an int >= 2 (grid points per axis); got {grid!r}")
+    if isinstance(margin, bool) or not isinstance(margin, int | float) or not margin >= 0:
+        raise ValueError(f"margin must be a number >= 0 (added around the data); got {margin!r}")
+    x_lo, y_lo = points.min(axis=0) - margin
+    x_hi, y_hi = points.max(axis=0) + margin
+    grid_x, grid_y = torch.meshgrid(
+        torch.linspace(float(x_lo), float(x_hi), grid, dtype=torch.float64),
+        torch.linspace(float(y_lo), float(y_hi), grid, dtype=torch.float64),
+        indexing="xy",
+    )
+    inputs = torch.stack([grid_x.reshape(-1), grid_y.reshape(-1)], dim=1).to(device=device, dtype=dtype)
+    with torch.no_grad():
+        values = predict(inputs)
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    try:
+        values = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"predict must return numbers (a tensor or array): {error}") from None
+    if values.size != grid * grid:
+        raise ValueError(
+            f"predict must return one value per point: {grid * grid} points in, shape {values.shape} out"
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError("predict returned inf or nan on the grid")
+    if logits:
+        values = 1.0 / (1.0 + np.exp(-values))
+    elif values.min() < 0 or values.max() > 1:
+        raise ValueError(
+            "predict returned values outside [0, 1], which are not probabilities; "
+            "if it returns logits (scores before the sigmoid), pass logits=True"
+        )
+    probability = values.reshape(grid, grid)
+    ax = _new_axes(ax)
+    ax.contourf(
+        grid_x.numpy(), grid_y.numpy(), probability, levels=[0.0, 0.5, 1.0], colors=COLORS[:2], alpha=0.2
+    )
+    if probability.min() < 0.5 < probability.max():
+        ax.contour(grid_x.numpy(), grid_y.numpy(), probability, levels=[0.5], colors="black", linewidths=1.2)
+        ax.plot([], [], color="black", linewidth=1.2, label="boundary (p = 0.5)")
+    for cls, marker in ((0, "o"), (1, "^")):
+        chosen = points[classes == cls]
+        ax.scatter(
+            chosen[:, 0],
+            chosen[:, 1],
+            s=18,
+            marker=marker,
+            color=COLORS[cls],
+            edgecolors="white",
+            linewidths=0.4,
+            label=f"class {cls}",
+        )
+    ax.set_xlim(float(x_lo), float(x_hi))
+    ax.set_ylim(float(y_lo), float(y_hi))
     return _finish(ax, title, xlabel, ylabel, legend_title, save_to)
