@@ -11,6 +11,7 @@ One module per concern:
 
 from course_utils.data import line_data, quadratic_data, sin_data, two_gaussian_classes, two_moons, xor_data
 from course_utils.device import get_device, set_seed
+from course_utils.errors import short_errors
 from course_utils.graphs import (
     GraphError,
     draw_graph,
@@ -41,6 +42,7 @@ __all__ = [
     "print_graph",
     "quadratic_data",
     "set_seed",
+    "short_errors",
     "sin_data",
     "train",
     "traverse_graph",
