@@ -26,7 +26,7 @@ from course_utils.plotting import (
     plot_fit,
     plot_loss_contours,
 )
-from course_utils.training import train
+from course_utils.training import make_mlp, train
 
 __all__ = [
     "GraphError",
@@ -34,6 +34,7 @@ __all__ = [
     "draw_graph",
     "get_device",
     "line_data",
+    "make_mlp",
     "plot_curves",
     "plot_decision_boundary",
     "plot_fit",
