@@ -174,22 +174,105 @@ class GraphDrawing:
         return self.text_tree
 
 
-def draw_graph(output, params=None, show_attrs=False, show_saved=False):
+def _format_values(tensor):
+    """A tensor's numbers for a node label: 4 decimals, rows on their own lines, or the shape."""
+    values = tensor.detach()
+    if values.numel() == 1:
+        return f"{values.item():.4f}"
+    if values.numel() > 4:
+        return f"shape {tuple(values.shape)}"
+    if values.dim() == 2:
+        return "\n".join("[" + ", ".join(f"{v:.4f}" for v in row) + "]" for row in values.tolist())
+    return "[" + ", ".join(f"{v:.4f}" for v in values.flatten().tolist()) + "]"
+
+
+def _value_lines(tensor):
+    """'data ...' and 'grad ...' lines for a tensor (grad of a non-leaf only if it was retained)."""
+    grad = tensor.grad if (tensor.is_leaf or tensor.retains_grad) else None
+    grad_text = "None" if grad is None else _format_values(grad)
+    return f"data {_format_values(tensor)}\ngrad {grad_text}"
+
+
+def _value_labels(output, names, show_attrs):
+    """New labels, keyed by torchviz node id, that add each tensor's data and grad.
+
+    Leaves (blue boxes) and the output (green box) show their own values; a named intermediate
+    tensor shows its values on the node of the operation that made it.
+    """
+    from torchviz.dot import get_fn_name
+
+    label_of = {id(tensor): name for name, tensor in names.items()}
+    labels, seen, to_visit = {}, set(), [output.grad_fn]
+    while to_visit:
+        node = to_visit.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        leaf = getattr(node, "variable", None)
+        if leaf is not None:
+            labels[str(id(leaf))] = (f"{label_of.get(id(leaf), 'leaf')}\n{_value_lines(leaf)}", "lightblue")
+        to_visit.extend(child for child, _ in node.next_functions)
+    for name, tensor in names.items():
+        if tensor.grad_fn is not None and tensor is not output:
+            text = get_fn_name(tensor.grad_fn, show_attrs, 50)
+            labels[str(id(tensor.grad_fn))] = (f"{text}\nmakes {name}\n{_value_lines(tensor)}", None)
+    out_name = label_of.get(id(output), "output")
+    labels[str(id(output))] = (f"{out_name}\n{_value_lines(output)}", "darkolivegreen1")
+    return labels
+
+
+_NODE_ID = re.compile(r"^\t(\d+) \[")
+
+
+def _relabel(body, labels):
+    """Replace the node lines of ``body`` whose id has a new label."""
+    import graphviz
+
+    relabelled = []
+    for line in body:
+        match = _NODE_ID.match(line)
+        if match and match.group(1) in labels:
+            text, fill = labels[match.group(1)]
+            one = graphviz.Digraph()
+            one.node(match.group(1), text, **({"fillcolor": fill} if fill else {}))
+            line = one.body[0]
+        relabelled.append(line)
+    return relabelled
+
+
+def draw_graph(output, params=None, show_attrs=False, show_saved=False, show_values=False):
     """Draw the graph behind ``output`` with torchviz, identically on every run.
 
     ``params`` maps names to tensors (``{"x": x}``) to label the leaves. ``show_attrs`` adds each
-    node's attributes, ``show_saved`` the tensors it saved for the backward pass. Displayed in
-    Jupyter as SVG; without the Graphviz ``dot`` binary it shows the text tree instead.
+    node's attributes, ``show_saved`` the tensors it saved for the backward pass.
+    ``show_values`` writes the forward value (``data``) and the gradient (``grad``) into the
+    drawing, like micrograd's pictures: on every leaf, on the output, and on the operation node
+    of every intermediate tensor named in ``params`` (its ``grad`` shows only if you called
+    ``retain_grad()`` on it before ``backward()``). Numbers have 4 decimals; a tensor of more than
+    4 elements shows its shape. Displayed in Jupyter as SVG; without the Graphviz ``dot`` binary
+    it shows the text tree instead.
     """
     if not isinstance(output, torch.Tensor):
         raise TypeError(f"draw_graph expects a tensor, got {type(output).__name__}.")
     _root_node(output, "draw_graph")
     if params is not None and not isinstance(params, dict):
         raise TypeError("draw_graph: params must be a dict of name -> tensor, e.g. {'x': x}.")
+    for name, tensor in (params or {}).items():
+        if not isinstance(tensor, torch.Tensor):
+            raise TypeError(
+                f"draw_graph: params[{name!r}] must be a tensor, got {type(tensor).__name__}; "
+                "params maps names to tensors, e.g. {'x': x}."
+            )
+    for flag, value in (("show_attrs", show_attrs), ("show_saved", show_saved), ("show_values", show_values)):
+        if not isinstance(value, bool):
+            raise TypeError(f"draw_graph: {flag} must be True or False, got {value!r}.")
     from torchviz import make_dot
 
     dot = make_dot(output, params=params, show_attrs=show_attrs, show_saved=show_saved)
-    dot.body[:] = _renumber(dot.body)
     names = {name: tensor for name, tensor in (params or {}).items()}
-    text_tree = "\n".join(graph_tree_lines(traverse_graph(output, names=names)))
+    if show_values:
+        dot.body[:] = _relabel(dot.body, _value_labels(output, names, show_attrs))
+    dot.body[:] = _renumber(dot.body)
+    leaf_names = {name: tensor for name, tensor in names.items() if tensor.is_leaf}
+    text_tree = "\n".join(graph_tree_lines(traverse_graph(output, names=leaf_names)))
     return GraphDrawing(dot, text_tree)

@@ -181,3 +181,55 @@ def test_draw_graph_rejects_bad_params():
     x, c = _example_output()
     with pytest.raises(TypeError, match="dict"):
         draw_graph(c, params=[x])
+
+
+def _neuron():
+    w = torch.tensor(0.8, requires_grad=True)
+    b = torch.tensor(-0.2, requires_grad=True)
+    z = w * 1.5 + b
+    t = torch.tanh(z)
+    loss = (0.5 - t) ** 2
+    t.retain_grad()
+    loss.retain_grad()
+    loss.backward()
+    return {"w": w, "b": b, "z": z, "t": t, "loss": loss}
+
+
+def test_show_values_writes_data_and_grad_on_leaves_intermediates_and_output():
+    named = _neuron()
+    source = draw_graph(named["loss"], params=named, show_values=True).source
+    w, b, t = named["w"], named["b"], named["t"]
+    assert f'"w\ndata 0.8000\ngrad {w.grad.item():.4f}" fillcolor=lightblue' in source
+    assert f'"b\ndata -0.2000\ngrad {b.grad.item():.4f}" fillcolor=lightblue' in source
+    assert f'"TanhBackward0\nmakes t\ndata {t.item():.4f}\ngrad {t.grad.item():.4f}"' in source
+    assert '"AddBackward0\nmakes z\ndata 1.0000\ngrad None"' in source  # z did not retain its grad
+    assert '"loss\ndata ' in source and 'grad 1.0000" fillcolor=darkolivegreen1' in source
+    assert "data" not in draw_graph(named["loss"], params=named).source
+
+
+def test_show_values_before_backward_and_for_matrices(matrix_example):
+    h, names = matrix_example
+    source = draw_graph(h, params=names, show_values=True).source
+    a = names["a"]
+    rows = "\n".join("[" + ", ".join(f"{v:.4f}" for v in row) + "]" for row in a.tolist())
+    assert f'"a\ndata {rows}\ngrad None"' in source
+    big = torch.ones(3, 3, requires_grad=True)
+    assert "data shape (3, 3)" in draw_graph(big * 2, params={"big": big}, show_values=True).source
+
+
+def test_show_values_svg_is_byte_identical():
+    named = _neuron()
+    second = draw_graph(named["loss"], params=named, show_values=True).svg()
+    named = _neuron()
+    third = draw_graph(named["loss"], params=named, show_values=True).svg()
+    if second is None:
+        pytest.skip("Graphviz dot is not installed")
+    assert second == third and "grad 1.0000" in second
+
+
+def test_draw_graph_rejects_bad_values_and_flags():
+    x, c = _example_output()
+    with pytest.raises(TypeError, match="must be a tensor"):
+        draw_graph(c, params={"x": 2.0})
+    with pytest.raises(TypeError, match="show_values must be True or False"):
+        draw_graph(c, params={"x": x}, show_values="yes")
