@@ -157,8 +157,9 @@ def plot_curves(
         if positions.shape != curve.shape:
             raise ValueError(f"curve {label!r} has {curve.size} values but x has {positions.size}")
         ax.plot(positions, curve, label=label)
-    if logx:
-        ax.set_xscale("log")
+    if logx:  # sizes that double: one tick per power of two, written as plain numbers
+        ax.set_xscale("log", base=2)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:g}"))
     if logy:
         ax.set_yscale("log")
     return _finish(ax, title, xlabel, ylabel, legend_title, save_to)

@@ -13,6 +13,9 @@ def test_logx_sets_a_log_x_axis_and_keeps_y_linear():
     ax = plot_curves({"cpu": [1.0, 2.0, 8.0]}, x=[16, 32, 64], logx=True)
     assert ax.get_xscale() == "log"
     assert ax.get_yscale() == "linear"
+    # one tick per power of two, labelled as a plain number
+    assert ax.xaxis.get_transform().base == 2
+    assert ax.xaxis.get_major_formatter()(4096) == "4096"
     plt.close("all")
 
 
