@@ -1,0 +1,123 @@
+"""How many torch threads the course's CPU work should use.
+
+The notebooks train tiny models (a 1-20-20-1 MLP on 200 points, a cubic on 2,000 points) for
+thousands of steps. Each step is a few dozen operations on small tensors, so what costs time is
+the overhead per operation, and on a many-core machine the cost of waking up a thread pool for
+operations that are too small to share. This script runs the notebooks' kind of workload, and two
+larger ones for comparison, with 1, 2, 4, 8 and 16 threads, each in a fresh process on the CPU, and
+prints the best of three wall times in seconds (the runs of one count share a process).
+
+    python benchmarks/threads.py            # every thread count up to the machine's cores
+    python benchmarks/threads.py 2 16       # only these thread counts
+
+Results on a 16-core machine (x86-64, 16 cores, Python 3.12, torch 2.11.0, CPU only; best of 3,
+seconds):
+
+RESULTS_PLACEHOLDER
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+WORKLOADS = {
+    "mlp_05": "tiny: notebook 05's 1-20-20-1 ReLU MLP, 200 points, Adam, 1,500 steps",
+    "poly_04": "tiny: notebook 04's cubic on 2,000 points, SGD, 1,000 steps",
+    "scalar_01": "tiny: 20,000 scalar autograd graphs with backward (notebooks 01-02)",
+    "mlp_wide": "larger: 784-512-512-10 MLP, batch 1,024, Adam, 10 steps",
+    "matmul": "larger: 1,024 x 1,024 matmul, 30 times",
+}
+
+
+def _run_workload(name):
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    start = time.perf_counter()
+    if name == "mlp_05":
+        x = torch.linspace(-2, 2, 200).reshape(-1, 1)
+        y = x**2 + 0.1 * torch.randn_like(x)
+        model = nn.Sequential(nn.Linear(1, 20), nn.ReLU(), nn.Linear(20, 20), nn.ReLU(), nn.Linear(20, 1))
+        optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+        for _ in range(1500):
+            optimizer.zero_grad()
+            loss = nn.functional.mse_loss(model(x), y)
+            loss.backward()
+            optimizer.step()
+            loss.item()
+    elif name == "poly_04":
+        x = torch.linspace(-3.14, 3.14, 2000)
+        y = torch.sin(x)
+        coefficients = torch.zeros(4, requires_grad=True)
+        powers = torch.stack([x**k for k in range(4)], dim=1)
+        for _ in range(1000):
+            loss = ((powers @ coefficients - y) ** 2).mean()
+            loss.backward()
+            with torch.no_grad():
+                coefficients -= 1e-3 * coefficients.grad
+                coefficients.grad.zero_()
+    elif name == "scalar_01":
+        for i in range(20000):
+            a = torch.tensor(float(i % 7), requires_grad=True)
+            b = torch.tensor(2.0, requires_grad=True)
+            (a * b + torch.sin(a) * b**2).backward()
+    elif name == "mlp_wide":
+        x = torch.randn(1024, 784)
+        y = torch.randint(0, 10, (1024,))
+        model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        for _ in range(10):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(x), y).backward()
+            optimizer.step()
+    elif name == "matmul":
+        a = torch.randn(1024, 1024)
+        for _ in range(30):
+            a @ a
+    else:
+        raise ValueError(f"unknown workload {name!r}; choose one of {', '.join(WORKLOADS)}")
+    return time.perf_counter() - start
+
+
+def _child(name, threads, repeats):
+    import torch
+
+    torch.set_num_threads(threads)
+    best = min(_run_workload(name) for _ in range(repeats))
+    print(json.dumps({"seconds": best, "threads": torch.get_num_threads()}))
+
+
+def measure(name, threads, repeats=3):
+    """Best of ``repeats`` wall times of workload ``name``, in a fresh process with ``threads`` threads."""
+    environment = dict(os.environ, CUDA_VISIBLE_DEVICES="", OMP_NUM_THREADS=str(threads))
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", name, str(threads), str(repeats)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])["seconds"]
+
+
+def main(argv):
+    if argv[:1] == ["--child"]:
+        _child(argv[1], int(argv[2]), int(argv[3]))
+        return
+    cores = os.cpu_count() or 1
+    counts = [int(a) for a in argv] or [n for n in (1, 2, 4, 8, 16) if n <= cores]
+    print(f"{cores} cores; best of 3 wall times in seconds")
+    print(f"{'workload':10s} " + " ".join(f"{n:>4d} thr" for n in counts))
+    for name in WORKLOADS:
+        row = [measure(name, n) for n in counts]
+        print(f"{name:10s} " + " ".join(f"{t:8.2f}" for t in row), flush=True)
+    print()
+    for name, description in WORKLOADS.items():
+        print(f"{name:10s} {description}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
