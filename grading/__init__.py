@@ -1,12 +1,11 @@
-"""The course's additions to nbgrader: grading verbs and autograder protections.
+"""The course's grading: the checker, the sandboxed autograder and the grading verbs.
 
-- ``grading.course``: the verbs behind grading.mk (release, autograde, feedback, grades,
-  collect-zip), run as ``python -m grading VERB``.
-- ``grading.preprocessors``: nbgrader steps, registered in nbgrader_config.py, that close the
-  holes nbgrader 0.9 leaves (restored cells and flags, deleted cells put back, refused code,
-  dead or hung kernels, pass/fail test cells).
-- ``grading.answers``: the static check of student code that ``CheckAnswers`` applies.
-
-The tests' own defence, ``course_utils.checks.make_checker``, lives in course_utils because the
-notebooks import it.
+- ``grading.checks``: ``make_checker()``, the ``check`` object graded test cells use; each check
+  records what it observed, and ``matches`` compares a student's record with the reference's.
+- ``grading.sandbox``: runs one notebook's cells in a bubblewrap sandbox and reports, per cell,
+  whether it ran cleanly and the records it published.
+- ``grading.autograde``: `make autograde`: the reference run of each solution, every submission
+  in a sandbox (JOBS at a time), and the verdict per test cell.
+- ``grading.preprocessors``: nbgrader steps (restored cells, injected verdicts, pass/fail grades).
+- ``grading.course``: the verbs behind grading.mk, run as ``python -m grading VERB``.
 """

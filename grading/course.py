@@ -159,8 +159,13 @@ def submissions(root):
     return found
 
 
-def autograde(root=".", assignment=None):
-    """Grade every submission (of one assignment, if given); keep going past bad ones."""
+def autograde(root=".", assignment=None, jobs=None, unsandboxed=False):
+    """Grade every submission (of one assignment, if given); keep going past bad ones.
+
+    Each submission runs in a sandbox of its own, ``jobs`` at a time (default: one per core);
+    see grading.autograde. ``unsandboxed`` grades without the sandbox (said on every run)."""
+    from grading import autograde as engine
+
     root = Path(root)
     found = submissions(root)
     if not found:
@@ -176,16 +181,41 @@ def autograde(root=".", assignment=None):
         if assignment not in found:
             raise GradingError(f"no submissions for {assignment} in submitted/*/{assignment}/")
         found = {assignment: found[assignment]}
-    failed = []
-    for name, students in found.items():
+    for name in list(found):
         if name not in known:
             print(f"skipping submitted/*/{name}: {name} is not an assignment of this course "
                   f"(ASSIGNMENTS in nbgrader_config.py with a folder in solutions/)")
-            continue
-        print(f"autograding {name}: {len(students)} submission(s)")
+            del found[name]
+    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    try:
+        sandboxed = engine.prepare(root, unsandboxed)
+    except engine.SandboxError as error:
+        raise GradingError(str(error)) from None
+    work = []
+    for name, students in found.items():
+        print(f"autograding {name}: {len(students)} submission(s), {jobs} at a time")
         sync_gradebook(root, name)
-        if nbgrader(root, "autograde", name, "--force") != 0:
-            failed.append(name)
+        notebooks = [path.name for path in (root / "solutions" / name).glob("*.ipynb")]
+        for student in students:
+            for notebook in notebooks:
+                path = root / "submitted" / student / name / notebook
+                if path.is_file():
+                    work.append((name, student, path))
+    config = read_config(root)["c"]
+    try:
+        verdicts, problems = engine.run_all(root, config, work, jobs, sandboxed)
+    except engine.ConfigurationError as error:
+        raise GradingError(str(error)) from None
+    for problem in problems:
+        print(problem)
+    failed = []
+    try:
+        for name in found:
+            if nbgrader(root, "autograde", name, "--force",
+                        f"--InjectResults.results_dir={verdicts}") != 0:
+                failed.append(name)
+    finally:
+        engine.cleanup(verdicts)
     if failed:
         raise GradingError(
             f"nbgrader reported errors while grading {', '.join(failed)} (see above); the other "
@@ -251,7 +281,10 @@ def main(argv=None):
         return 2
     verb, args = argv[0], [arg for arg in argv[1:] if arg]
     try:
-        if verb in ("autograde", "collect-zip"):
+        if verb == "autograde":
+            autograde(".", *args[:1], jobs=os.environ.get("JOBS") or None,
+                      unsandboxed=os.environ.get("UNSANDBOXED", "") not in ("", "0"))
+        elif verb == "collect-zip":
             VERBS[verb](".", *args[:1])
         else:
             VERBS[verb](".")

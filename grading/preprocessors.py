@@ -1,35 +1,27 @@
-"""The autograder's extra steps; nbgrader_config.py puts them into `nbgrader autograde`.
+"""The autograder's steps inside `nbgrader autograde`; nbgrader_config.py lists them.
 
-Each class closes a hole that nbgrader 0.9.6 leaves open (each was reproduced with the stock
-configuration before it was fixed; tests/test_grading_cheats.py keeps them closed):
+`make autograde` (grading.autograde) first runs every submission in a sandbox and compares the
+check records of its test cells with those of the instructor's solution. `nbgrader autograde`
+then only records the result; it runs no student code:
 
 - ``RestoreCells`` (sanitize): the instructor's cells and their nbgrader flags come from the
-  gradebook, and deleted read-only cells are put back.
-- ``CheckAnswers`` (before running): a submission whose code changes what the tests rely on
-  gets no autograded points and is not run (rules in ``grading.answers``).
-- ``GradingExecute`` (running): a submission whose kernel dies or hangs gets zero autograded
-  points, recorded in the gradebook, and grading goes on with the next one.
-- ``SaveGrades`` (saving): a test cell earns all of its points when it runs without an error
-  and none otherwise.
+  gradebook, deleted read-only cells are put back, and cells whose nbgrader metadata an editor
+  stripped are recognised again by their cell id or their read-only text.
+- ``InjectResults`` (instead of running the notebook): each test cell gets the grader's verdict
+  as its only output, and the text of its released version (no hidden tests); no output
+  produced during grading reaches the graded notebook or the feedback.
+- ``SaveGrades`` (saving): a test cell earns all of its points when its verdict is a pass.
 """
 
-from queue import Empty
+import json
+from pathlib import Path
 
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from nbclient.util import ensure_async
-from nbformat import NotebookNode
+import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
 from nbgrader import utils
 from nbgrader.api import Gradebook
-from nbgrader.preprocessors import (
-    Execute,
-    NbGraderPreprocessor,
-    OverwriteCells,
-    SaveAutoGrades,
-)
-from traitlets import Integer
-
-from grading.answers import find_problems
+from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells, SaveAutoGrades
+from traitlets import Unicode
 
 
 def is_test_cell(cell):
@@ -37,20 +29,18 @@ def is_test_cell(cell):
     return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
-def fail_test_cells(nb, ename, message):
-    """Give every test cell of ``nb`` an error output, so that it earns no points."""
-    for cell in nb.cells:
-        if is_test_cell(cell):
-            cell.outputs.append(
-                new_output("error", ename=ename, evalue=message, traceback=[f"{ename}: {message}"])
-            )
-
-
 def grade_id_of(cell):
     """The cell's grade_id, or None (also when a student left the metadata malformed)."""
     meta = cell.metadata.get("nbgrader")
     grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
     return grade_id if isinstance(grade_id, str) else None
+
+
+def release_notebook(root, resources):
+    """The released notebook of this submission (exercises/<assignment>/<notebook>.ipynb)."""
+    info = resources["nbgrader"]
+    path = Path(root) / "exercises" / info["assignment"] / f"{info['notebook']}.ipynb"
+    return nbformat.read(path, as_version=4) if path.is_file() else None
 
 
 def source_notebook(gradebook, resources):
@@ -73,14 +63,20 @@ class RestoreCells(OverwriteCells):
       cells, so that their tests still run (stock nbgrader leaves their points to manual
       grading), and the setup cell, so that `check` is always the course's checker;
     - moves the setup cell above every code cell a student added before it, so that no student
-      code runs before the checker takes its references.
+      code runs before the checker is made;
+    - gives a cell without nbgrader metadata (an editor that strips it, a copy-paste into a new
+      notebook) its grade_id back when its cell id, or its read-only text, is that of a cell of
+      the release: honest work keeps its points.
     """
+
+    course_root = Unicode(".", help="The course directory (to find the release)").tag(config=True)
 
     def preprocess(self, nb, resources):
         with Gradebook(resources["nbgrader"]["db_url"]) as gradebook:
             notebook = source_notebook(gradebook, resources)
             source_cells = list(notebook.source_cells)
             self.flags = {cell.name: self.flags_of(cell, notebook) for cell in source_cells}
+            self.adopt_stripped_cells(nb, release_notebook(self.course_root, resources))
             self.restore_flags(nb)
             self.put_back_missing_cells(nb, source_cells)
             self.run_setup_first(nb, source_cells)
@@ -101,6 +97,25 @@ class RestoreCells(OverwriteCells):
         if flags["grade"]:
             flags["points"] = float(points[name])
         return flags
+
+    def adopt_stripped_cells(self, nb, release):
+        if release is None:
+            return
+        known = {grade_id_of(cell): cell for cell in release.cells if grade_id_of(cell)}
+        by_id = {cell.get("id"): name for name, cell in known.items() if cell.get("id")}
+        by_text = {cell.source.strip(): name for name, cell in known.items()
+                   if self.flags.get(name, {}).get("locked") and cell.source.strip()}
+        present = {grade_id_of(cell) for cell in nb.cells} - {None}
+        for cell in nb.cells:
+            if grade_id_of(cell) is not None:
+                continue
+            name = by_id.get(cell.get("id"))
+            if name is None or name in present or known[name].cell_type != cell.cell_type:
+                name = by_text.get(cell.source.strip())
+            if name is not None and name not in present and name in self.flags:
+                self.log.warning("Cell '%s' had lost its nbgrader metadata: restored", name)
+                cell.metadata["nbgrader"] = {"grade_id": name}
+                present.add(name)
 
     def restore_flags(self, nb):
         seen = set()
@@ -152,113 +167,57 @@ class RestoreCells(OverwriteCells):
         return cell
 
 
-class CheckAnswers(NbGraderPreprocessor):
-    """Refuse a submission whose code changes what the tests rely on (see grading.answers).
+class InjectResults(NbGraderPreprocessor):
+    """Put the grader's verdict on each test cell instead of running the notebook.
 
-    Every code cell that is not one of the instructor's read-only cells is checked before
-    anything runs. When a cell breaks a rule, every test cell of the notebook gets an error
-    output that lists the problems (the student sees it in the feedback, the instructor in the
-    log), the notebook is not run, and so it earns no autograded points. Written answers are
-    still graded by hand.
+    The verdicts were computed by ``grading.autograde`` outside the sandbox (results_dir holds
+    one JSON file per submission). A passed test cell gets a short text output; a failed one an
+    error output naming the first check that did not match the reference (its ``what``) or the
+    error that stopped it. Every test cell shows its released text: the hidden tests, the
+    solution and anything the student's code printed never reach the graded notebook, the
+    Formgrader view or the feedback.
     """
+
+    results_dir = Unicode("", help="Folder of the verdicts written by grading.autograde").tag(
+        config=True
+    )
 
     def preprocess(self, nb, resources):
-        with Gradebook(resources["nbgrader"]["db_url"]) as gradebook:
-            cells = source_notebook(gradebook, resources).source_cells
-            trusted = {cell.source for cell in cells if cell.locked and cell.cell_type == "code"}
-        problems = []
-        for number, cell in enumerate(nb.cells, start=1):
-            if cell.cell_type != "code" or cell.source in trusted:
+        info = resources["nbgrader"]
+        path = Path(self.results_dir) / info["assignment"] / info["student"] / (
+            info["notebook"] + ".json"
+        )
+        verdicts = json.loads(path.read_text())["tests"] if path.is_file() else {}
+        release = release_notebook(Path.cwd(), resources)
+        released = {grade_id_of(cell): cell.source for cell in (release.cells if release else [])}
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+            if not is_test_cell(cell):
                 continue
             grade_id = grade_id_of(cell)
-            where = f"answer cell '{grade_id}'" if grade_id else f"cell {number}"
-            problems += [f"{where}, {problem}" for problem in find_problems(cell.source)]
-        resources["refused"] = problems
-        if problems:
-            message = (
-                "This submission changes what the tests rely on, so its autograded tasks get no "
-                "points. Remove this code and submit again:\n" + "\n".join(problems)
-            )
-            self.log.warning("%s: %s", resources["nbgrader"]["student"], message)
-            fail_test_cells(nb, "RefusedCode", message)
+            cell.source = released.get(grade_id, "# (test cell)")
+            verdict = verdicts.get(grade_id) or {
+                "passed": False,
+                "message": "this test cell was not graded (the submission could not be run)",
+            }
+            if verdict["passed"]:
+                cell.outputs = [new_output("stream", name="stdout", text=verdict["message"] + "\n")]
+            else:
+                cell.outputs = [new_output("error", ename="TestFailed", evalue=verdict["message"],
+                                           traceback=[f"TestFailed: {verdict['message']}"])]
         return nb, resources
-
-
-class GradingExecute(Execute):
-    """Run the notebook; a kernel that dies or hangs costs that submission, nothing more.
-
-    - A notebook refused by CheckAnswers is not run.
-    - A failed cell whose error was hidden (`showtraceback` silenced) still fails: nbgrader 0.9's
-      Execute adds an error output when the kernel's reply says "error"; this class keeps that.
-    - A cell running longer than `Execute.timeout` is interrupted (nbgrader). If the kernel
-      still does not answer `interrupt_grace` seconds later, it is shut down.
-    - When the kernel dies (os._exit, a crash, out of memory) or was shut down, no further cell
-      runs and every test cell fails with a message saying so: the notebook gets zero
-      autograded points in the gradebook and autograde goes on with the next submission. Stock
-      nbgrader stops that notebook with an error, deletes its autograded copy and records no
-      grades (they wait for manual grading).
-    """
-
-    interrupt_grace = Integer(
-        10, help="Seconds to wait for a kernel after interrupting a timed-out cell"
-    ).tag(config=True)
-
-    def preprocess(self, nb, resources, km=None):
-        if resources.get("refused"):
-            return nb, resources
-        self.stopped = None
-        nb, resources = super().preprocess(nb, resources, km)
-        if self.stopped:
-            self.log.warning("%s: %s", resources["nbgrader"]["student"], self.stopped)
-            fail_test_cells(nb, "KernelStopped", self.stopped)
-        return nb, resources
-
-    def preprocess_cell(self, cell, resources, index):
-        if self.stopped:
-            return cell, resources
-        try:
-            return super().preprocess_cell(cell, resources, index)
-        except DeadKernelError as error:
-            self.stopped = (
-                f"The kernel stopped while cell {index + 1} ran ({error}), so no test could run "
-                "to the end. Code that stops the kernel (exit(), sys.exit(), os._exit()), "
-                "crashes it or runs forever gets no autograded points."
-            )
-        except CellTimeoutError as error:
-            cell.outputs.append(new_output("error", ename="CellTimeoutError", evalue=str(error),
-                                           traceback=[str(error)]))
-        return cell, resources
-
-    async def _async_handle_timeout(self, timeout, cell=None):
-        reply = await super()._async_handle_timeout(timeout, cell)
-        if not await self._kernel_answers(self.interrupt_grace):
-            self.log.error("The kernel ignored the interrupt: shutting it down")
-            await ensure_async(self.km.shutdown_kernel(now=True))
-            raise DeadKernelError(f"it ran past the {timeout} s limit and ignored the interrupt")
-        return reply
-
-    async def _kernel_answers(self, seconds):
-        """Whether the kernel replies to a kernel_info request within ``seconds``."""
-        request = self.kc.kernel_info()
-        try:
-            while True:
-                reply = await ensure_async(self.kc.shell_channel.get_msg(timeout=seconds))
-                if reply["parent_header"].get("msg_id") == request:
-                    return True
-        except Empty:
-            return False
 
 
 class SaveGrades(SaveAutoGrades):
-    """Save the grades; a test cell is pass/fail: all its points without an error, else none.
+    """Save the grades; a test cell earns all of its points when InjectResults passed it.
 
-    Stock nbgrader reads a number shown as a test cell's result as partial credit, even when an
-    error follows it: a student's function that calls sys.displayhook(3) and then fails its
-    test earned 3 points. It also fails a test cell that merely wrote to stderr. Here only an
-    error decides. Written answers are saved as nbgrader does (they wait for manual grading).
+    Its only output is the grader's verdict: an error output means failed. Stock nbgrader
+    would read a number shown as a test cell's result as partial credit. Written answers are
+    saved as nbgrader does (they wait for manual grading); a manual score already given is kept.
     """
 
-    def _add_score(self, cell: NotebookNode, resources) -> None:
+    def _add_score(self, cell, resources):
         if not is_test_cell(cell):
             return super()._add_score(cell, resources)
         info = resources["nbgrader"]
