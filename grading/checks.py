@@ -13,8 +13,9 @@ also published as a ``display_data`` output of the MIME type :data:`RECORD_MIME`
 runs the same test cells against the instructor's solution in a separate reference kernel and
 compares the two lists of records with :func:`matches`: numbers within the *reference's*
 tolerance, bounds from the *reference*, everything else exactly. Hidden tests therefore never
-contain expected values (the student's process must not hold them): they omit ``expected``, and
-the reference run supplies it. A student can earn a point only by producing the right values.
+contain expected values (the student's process must not hold them): they omit ``expected`` (or
+pass ``None``, handy in a helper shared by visible and hidden tests), and the reference run
+supplies it. (To check that something *is* None, use ``check.true(x is None, ...)``.) A student can earn a point only by producing the right values.
 
 Every failed local check raises ``AssertionError`` with a plain sentence, for example
 ``derivative(torch.sin, 0.0) should be 1.0, got 0.0``.
@@ -224,7 +225,7 @@ def make_checker(record=None):
             got = as_number(actual) if _type(actual) is not _bool else None
             emit("close", what, got if got is not None and _isfinite(got) else describe(actual), tol=tol)
             got = number_or_fail(actual, what)
-            if expected is not _omitted:
+            if expected is not _omitted and expected is not None:
                 want = number_or_fail(expected, "the expected value")
                 if not near(got, want, tol):
                     fail(f"{what} should be {want!r}, got {got!r}")
@@ -241,7 +242,7 @@ def make_checker(record=None):
             emit("all_close", what, observed, tol=tol)
             if found is None:
                 fail(f"{what} should be a torch.Tensor, got {describe(actual)}")
-            if expected is not _omitted:
+            if expected is not _omitted and expected is not None:
                 wanted = as_shape_and_numbers(expected)
                 if wanted is None:
                     raise _TypeError("check.all_close: expected must be a tensor or nested list of floats")
@@ -258,7 +259,7 @@ def make_checker(record=None):
             what = label(what, "equal")
             observed = canonical(actual)
             emit("equal", what, observed if observed is not None else describe(actual))
-            if expected is not _omitted:
+            if expected is not _omitted and expected is not None:
                 wanted = canonical(expected)
                 if wanted is None:
                     raise _TypeError(
