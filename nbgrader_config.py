@@ -20,6 +20,7 @@ ASSIGNMENTS = [
     "03_linear_regression",
     "04_polynomial_fit",
     "05_mlp",
+    "08_extending_autograd",
 ]
 
 COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
