@@ -21,6 +21,7 @@ ASSIGNMENTS = [
     "04_polynomial_fit",
     "05_mlp",
     "08_extending_autograd",
+    "09_optimizers",
 ]
 
 COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
