@@ -20,6 +20,7 @@ ASSIGNMENTS = [
     "03_linear_regression",
     "04_polynomial_fit",
     "05_mlp",
+    "06_backprop",
     "08_extending_autograd",
     "09_optimizers",
 ]
