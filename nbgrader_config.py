@@ -23,6 +23,7 @@ ASSIGNMENTS = [
     "06_backprop",
     "08_extending_autograd",
     "09_optimizers",
+    "10_performance",
 ]
 
 COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
