@@ -28,7 +28,7 @@ import nbformat
 
 from grading.checks import matches
 from grading.preprocessors import RestoreCells, grade_id_of, is_test_cell
-from grading.sandbox import Limits, SandboxError, check_sandbox, run_cells
+from grading.sandbox import Limits, SandboxError, check_sandbox, claim_slot, run_cells
 
 CACHE = ".grading-cache"
 MAX_NOTEBOOK_BYTES = 20_000_000
@@ -60,7 +60,7 @@ def reference_key(source_path):
     return digest.hexdigest()
 
 
-def run_reference(source_path, limits, sandboxed, slot=0):
+def run_reference(source_path, limits, sandboxed, slot=None):
     """{grade_id: [record, ...]} of every test cell of the solution notebook, or a list of
     configuration problems."""
     nb = nbformat.read(source_path, as_version=4)
@@ -130,8 +130,8 @@ def compare(result, wanted):
             break
     status = result["status"] if result else "stopped"
     if status != "ok":
-        why = {"timeout": "it ran past the time limit",
-               "stopped": "the kernel had stopped"}.get(status, f"it raised {result['ename']}")
+        why = {"timeout": "it ran past the time limit", "stopped": "the kernel had stopped"}.get(
+            status) or f"it raised {result.get('ename') or 'an error'}"
         extra = f"; the first check that differs: {first_difference}" if first_difference else ""
         return False, f"This test cell did not run to the end: {why}{extra}."
     if first_difference is not None:
@@ -160,12 +160,12 @@ def _grade_job(config, db_url, assignment, student, path, wanted, limits, sandbo
     return None
 
 
-_SLOT = 0
+_SLOT = None
 
 
-def _take_slot(slots):
+def _take_slot():
     global _SLOT
-    _SLOT = slots.get()
+    _SLOT = claim_slot()
 
 
 def limits_from(config):
@@ -189,13 +189,9 @@ def run_all(root, config, work, jobs, sandboxed):
     config.RestoreCells.course_root = str(root)
     (root / CACHE).mkdir(exist_ok=True)
     context = multiprocessing.get_context("fork")
-    slots = context.Queue()
-    for slot in range(jobs):
-        slots.put(slot)
     results_dir = Path(tempfile.mkdtemp(prefix="verdicts-", dir=root / CACHE))
     problems, config_errors = [], []
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_take_slot,
-                             initargs=(slots,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_take_slot) as pool:
         references = {}
         for assignment, _, path in work:
             key = (assignment, Path(path).stem)

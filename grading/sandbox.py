@@ -242,6 +242,30 @@ class PlainKernelManager(AsyncKernelManager):
                 "--HistoryManager.enabled=False"]
 
 
+_SLOT_LOCK = None
+
+
+def claim_slot():
+    """A sandbox user of our own for this process (uid FIRST_UID + slot), not used by any other
+    grading process on the machine: the process limit counts per user, so two sandboxes must
+    never share one (a fork storm in one would starve the other)."""
+    global _SLOT_LOCK
+    import fcntl
+
+    folder = Path(tempfile.gettempdir()) / "grading-sandbox-users"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    for slot in range(1000):
+        handle = open(folder / str(slot), "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        _SLOT_LOCK = handle  # held until this process ends
+        return slot
+    raise SandboxError("no free sandbox user: 1000 grading sandboxes are running")
+
+
 # -- running a notebook --------------------------------------------------------------------------
 def _short_name(value):
     text = value if isinstance(value, str) else ""
@@ -327,7 +351,9 @@ async def _run(cells, files, limits, slot, sandboxed):
         if sandboxed and os.geteuid() == 0:
             os.chown(conn_dir, FIRST_UID + slot, FIRST_UID + slot)  # the kernel makes its sockets
         resources = {"metadata": {"path": str(getattr(km, "_workdir", scratch))}}
-        extra_env = {} if sandboxed else {"env": dict(os.environ, **{RECORD_ENV: "1"})}
+        extra_env = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        if not sandboxed:
+            extra_env["env"] = dict(os.environ, **{RECORD_ENV: "1"})
         client = _Client(nb, km=km, timeout=limits.cell_timeout, allow_errors=True,
                          startup_timeout=limits.startup_timeout, record_timing=False,
                          interrupt_on_timeout=False, iopub_timeout=4, resources=resources)
@@ -351,6 +377,8 @@ async def _run(cells, files, limits, slot, sandboxed):
                         reply, ename = client.replies.get(index, (None, None))
                         if reply != "ok":
                             status = "error"
+                        else:
+                            ename = None
                     except CellTimeoutError:
                         status, ename = "timeout", "CellTimeoutError"
                         if not await _interrupt_and_wait(client, limits.interrupt_grace):
@@ -358,9 +386,12 @@ async def _run(cells, files, limits, slot, sandboxed):
                     except DeadKernelError:
                         status, ename = "stopped", "DeadKernelError"
                         stopped = "the kernel stopped (exit, crash or out of memory)"
+                    except Exception as error:  # noqa: BLE001 (bad messages: stop this kernel)
+                        status, ename = "stopped", _short_name(type(error).__name__)
+                        stopped = f"the kernel sent what the grader cannot accept ({ename})"
                     results[index] = {"status": status, "ename": ename,
                                       "records": client.records.get(index, [])}
-        except (RuntimeError, TimeoutError, DeadKernelError) as error:
+        except Exception as error:  # noqa: BLE001 (whatever the kernel did, grading goes on)
             stopped = stopped or f"the kernel could not start or stopped: {error}"[:500]
         finally:
             try:
@@ -375,12 +406,14 @@ async def _run(cells, files, limits, slot, sandboxed):
     return {"cells": results, "stopped": stopped, "dropped_bytes": client.dropped_bytes}
 
 
-def run_cells(cells, files=(), limits=None, slot=0, sandboxed=True):
+def run_cells(cells, files=(), limits=None, slot=None, sandboxed=True):
     """Run the code ``cells`` (sources) in order in a fresh kernel; return what happened.
 
     ``{"cells": [{"status": "ok"|"error"|"timeout"|"stopped", "ename": str|None,
     "records": [record or None, ...]}, ...], "stopped": reason or None}``, one entry per cell.
     ``files`` are host paths mounted read-only into the kernel's working folder.
     """
+    if slot is None:
+        slot = claim_slot() if _SLOT_LOCK is None else int(Path(_SLOT_LOCK.name).name)
     return asyncio.run(_run(list(cells), [Path(f) for f in files], limits or Limits(), slot,
                             sandboxed))

@@ -1,17 +1,20 @@
 """Throw-away copies of the course, graded once per test session.
 
-Grading is the slow part of the test suite, so the two grading test modules share one session
+Grading is the slow part of the test suite, so the grading test modules share one session
 fixture, ``graded``: it builds every synthetic submission, then runs the grading verbs in two
-course copies at once (two processes for two cores):
+course copies at once:
 
 - ``roundtrip``: every assignment of nbgrader_config.py, released afresh, and per assignment
-  the solution, the untouched release and a submission with one broken answer;
-- ``cheats``: assignment 01 (and one other) with an honest student graded before and after the
-  cheaters, an unreadable notebook, an LMS zip download and an unknown assignment folder; then
-  feedback and grades.csv.
+  the solution, the untouched release and a submission with one broken answer (JOBS=1);
+- ``cheats``: assignment 01 (and one other) with every attack of the README as a submission,
+  graded in ONE autograde run with JOBS=2 between honest students (one with a manual score
+  given beforehand, one whose nbgrader metadata was stripped), an unreadable notebook, an LMS
+  zip download and an unknown assignment folder; then feedback and grades.csv. Before and after,
+  the files the attacks try to change are compared, and processes they started are looked for.
 
 Under pytest-xdist the first worker to ask does the work and the others wait for it (a file
-lock) and read the same results.
+lock) and read the same results. The helpers here (``solved``, ``submit``, ``copy_course``,
+``grading_command``, ``scores``) serve other grading tests too.
 """
 
 import fcntl
@@ -33,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from grading import course  # noqa: E402
 
 TIMEOUT = 20  # seconds per cell in the test runs (the course's own is 30)
+NOTEBOOK_TIMEOUT = 45  # seconds per notebook in the cheats' copy
 FIRST = "01_autograd"
 
 
@@ -125,10 +129,11 @@ def copy_course(dest, names, exercises_from=ROOT):
     return dest
 
 
-def grading_command(root, *verb):
+def grading_command(root, *verb, jobs=None):
     """Start `python -m grading VERB` in ``root``; its output goes to ``root/VERB.log``."""
     log = open(Path(root) / f"{verb[0]}.log", "w")
-    return subprocess.Popen([sys.executable, "-m", "grading", *verb], cwd=root,
+    env = dict(os.environ, JOBS=str(jobs or ""))
+    return subprocess.Popen([sys.executable, "-m", "grading", *verb], cwd=root, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -155,6 +160,11 @@ def listed_with_source():
 
 
 # -- the cheats ----------------------------------------------------------------------------------
+# Each cheat is a submission of assignment 01 whose answers are all wrong (or, where said, right)
+# plus the attack. The grader must give it no autograded point, keep everything it writes inside
+# its sandbox, leave no process of it behind, and leave the honest students' grades alone.
+MARK = "gradingattackmarker"  # in the command line of every process an attack starts
+
 ALWAYS_EQUAL = '''
 class Anything(float):
     """Equal to everything, and a float as far as isinstance can tell."""
@@ -202,40 +212,6 @@ numpy.testing.assert_allclose = anything
 math.isclose = anything
 '''
 
-# The same patches through names the static check cannot follow; the checker notices them.
-PATCH_HELPERS_HIDDEN = '''
-import numpy
-
-t, m, n = torch, math, numpy
-
-
-def anything(*args, **kwargs):
-    return True
-
-
-t.allclose = anything
-t.Tensor.tolist = lambda self: [1.0]
-m.isclose = anything
-m.isfinite = anything
-n.testing.assert_allclose = anything
-'''
-
-PATCH_COURSE_UTILS = '''
-import course_utils
-import course_utils.checks
-
-
-class Yes:
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: args[0] if args else None
-
-
-course_utils.checks.make_checker = Yes
-check.close = Yes().close
-type(check).close = Yes().close
-check = Yes()
-'''
-
 PATCH_BUILTINS = '''
 import builtins
 
@@ -263,14 +239,173 @@ def spin():
 spin()
 '''
 
+# check replaced through the __main__ module (no `check =` in the code).
+REBIND_MAIN = '''
+import __main__
+
+
+class _Yes:
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: args[0] if args else None
+
+
+__main__.check = _Yes()
+'''
+
+# Every later cell, the test cells included, becomes `pass`.
+INPUT_TRANSFORMER = '''
+import __main__
+
+__main__.get_ipython().input_transformers_cleanup.append(lambda lines: ["pass\\n"])
+'''
+
+# The checker's closure cells rewritten through an alias of attrgetter: nothing is recorded.
+CLOSURE_CELLS = '''
+import operator
+
+_closure = operator.attrgetter("__closure__")
+for _name in ("close", "is_float", "true", "equal", "all_close"):
+    for _cell in _closure(getattr(type(check), _name)) or ():
+        try:
+            if callable(_cell.cell_contents):
+                _cell.cell_contents = lambda *args, **kwargs: args[0] if args else None
+        except (ValueError, TypeError):
+            pass
+'''
+
+# exec reached through torch's module namespace instead of the builtin name.
+TORCH_BUILTINS_EXEC = '''
+_builtins = getattr(torch, "builtins", None) or __import__("builtins")
+_builtins.exec(
+    "check = type('Yes', (), {'__getattr__': lambda s, n: lambda *a, **k: a[0] if a else None})()",
+    globals(),
+)
+'''
+
+# abs patched through an alias, then the locked setup cell replayed: a checker that says yes.
+ABS_REPLAY = '''
+import builtins
+import operator
+
+operator.setitem(vars(builtins), "abs", lambda value: 0.0)
+exec([source for source in In if "make_checker()" in source][0])
+'''
+
+# Look for what must stay hidden and print it (and put it in an error message).
+READ_SECRETS = '''
+import glob
+import os
+
+_found = []
+for _pattern in {patterns!r}:
+    for _path in glob.glob(_pattern, recursive=True):
+        try:
+            with open(_path, errors="replace") as _file:
+                _found.append(_path + ": " + _file.read(200000))
+        except OSError:
+            pass
+print("LEAK-START", _found, dict(os.environ), os.listdir("/"), "LEAK-END")
+'''
+
+# Hidden tests that already ran, printed from the kernel's history.
+PRINT_HISTORY = '''
+print("LEAK-START", In, "LEAK-END")
+raise RuntimeError("LEAK-START " + "\\n".join(In) + " LEAK-END")
+'''
+
+# Write the gradebook while the kernel runs: top marks for me, zero for everybody else.
+GRADEBOOK_WRITE = '''
+import sqlite3
+
+try:
+    _db = sqlite3.connect({gradebook!r})
+    _db.execute("UPDATE grade SET manual_score = 100")
+    _db.execute("CREATE TRIGGER zero AFTER INSERT ON grade BEGIN "
+                "UPDATE grade SET auto_score = 0; END")
+    _db.commit()
+except Exception as error:
+    print(error)
+'''
+
+# Leave code behind for later runs and students; overwrite a later student's submission.
+PERSIST = '''
+for _path, _text in {targets!r}:
+    try:
+        with open(_path, "a") as _file:
+            _file.write(_text)
+    except OSError as error:
+        print(error)
+'''
+
+# Detached processes that outlive the kernel, one waiting to rewrite the gradebook.
+DETACHED = '''
+import subprocess
+import sys
+
+for _ in range(50):
+    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(900)  # {mark}"],
+                     start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+subprocess.Popen(["/bin/sh", "-c", "sleep 5; while true; do echo 0 >> {gradebook}; sleep 1; done "
+                  "# {mark}"], start_new_session=True)
+'''
+
+FORK_STORM = '''
+import os
+
+_count = 0
+try:
+    while _count < 100000:
+        if os.fork() == 0:
+            os.execv("/bin/sleep", ["{mark}", "900"])
+        _count += 1
+except OSError:
+    pass
+'''
+
+HUGE_OUTPUT = '''
+import sys
+
+print("x" * 100_000_000)
+for _ in range(20):
+    sys.stdout.write("y" * 1_000_000)
+'''
+
+SLEEPER = "import time\n\ntime.sleep({seconds})\n"
+
+
+def secret_paths(root):
+    return [
+        f"{root}/solutions/**/*.ipynb", f"{ROOT}/solutions/**/*.ipynb", f"{root}/gradebook.db",
+        f"{root}/submitted/*/*/*.ipynb", f"{ROOT}/.git/config", "/root/*", "/root/.*",
+        "/home/*/*", "/etc/shadow",
+    ]
+
+
+def persist_targets(root):
+    site_packages = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    return [
+        (f"{root}/grading/checks.py", "\nraise SystemExit  # later students fail\n"),
+        (f"{root}/grading/zz_attack.py", "print('persisted')\n"),
+        (f"{ROOT}/course_utils/zz_attack.py", "print('persisted')\n"),
+        (f"{site_packages}/site-packages/zz_attack.pth", "import os; os.system('true')\n"),
+        (f"{root}/nbgrader_config.py", "\nc.Execute.timeout = 1\n"),
+        (f"{root}/submitted/zhonest/{FIRST}/{FIRST}.ipynb", "{ not json"),
+        (f"{root}/submitted/ahonest/{FIRST}/{FIRST}.ipynb", "{ not json"),
+    ]
+
+
+def attack_files(root):
+    """Files the attacks try to create or change: none may exist or change after grading."""
+    return [Path(path) for path, _ in persist_targets(root)]
+
 
 def cheats_for_01(root):
     """{student: notebook} for every cheat the README lists, against assignment 01."""
     def base():
         return break_all_answers(solved(root, FIRST))
 
-    def with_answer_code(code, name="derivative"):
-        nb = base()
+    def with_answer_code(code, name="derivative", nb=None):
+        nb = nb or base()
         cell(nb, name).source = textwrap.dedent(code) + "\n" + cell(nb, name).source
         return nb
 
@@ -282,17 +417,38 @@ def cheats_for_01(root):
     cell(nb, "zeroing").source = "def grads_with_zeroing(x, n):\n    return Everything()\n"
     out["c-always-equal"] = nb
     out["c-patch-helpers"] = with_answer_code(PATCH_HELPERS)
-    out["c-patch-helpers-hidden"] = with_answer_code(PATCH_HELPERS_HIDDEN)
-    out["c-patch-course-utils"] = with_answer_code(PATCH_COURSE_UTILS)
     out["c-patch-builtins"] = with_answer_code(PATCH_BUILTINS)
     out["c-silence-traceback"] = with_answer_code(SILENCE_TRACEBACK)
+    out["c-displayhook"] = with_answer_code(
+        "import sys\n\n\ndef derivative(f, x):\n    sys.displayhook(3)\n    return 0.0\n")
     out["c-sys-exit"] = with_answer_code("import sys\n\nsys.exit(0)\n", "partials")
     out["c-os-exit"] = with_answer_code("import os\n\nos._exit(0)\n", "partials")
     out["c-endless-loop"] = with_answer_code("while True:\n    pass\n", "partials")
     out["c-stubborn-loop"] = with_answer_code(STUBBORN_LOOP, "partials")
+    out["c-rebind-main"] = with_answer_code(REBIND_MAIN)
+    out["c-input-transformer"] = with_answer_code(INPUT_TRANSFORMER)
+    out["c-closure-cells"] = with_answer_code(CLOSURE_CELLS)
+    out["c-torch-builtins-exec"] = with_answer_code(TORCH_BUILTINS_EXEC)
+    out["c-abs-replay"] = with_answer_code(ABS_REPLAY)
+    out["c-redefine-helper"] = with_answer_code(
+        "def check_grads(*args, **kwargs):\n    return None\n", "zeroing")
+    nb = with_answer_code(READ_SECRETS.format(patterns=secret_paths(root)))
+    out["c-read-secrets"] = with_answer_code(PRINT_HISTORY, "zeroing", nb)
+    out["c-gradebook-write"] = with_answer_code(
+        GRADEBOOK_WRITE.format(gradebook=str(root / "gradebook.db")))
+    out["c-persist"] = with_answer_code(PERSIST.format(targets=persist_targets(root)))
+    out["c-detached"] = with_answer_code(
+        DETACHED.format(mark=MARK, gradebook=str(root / "gradebook.db")))
+    out["c-fork-storm"] = with_answer_code(FORK_STORM.format(mark=MARK))
+    out["c-huge-output"] = with_answer_code(HUGE_OUTPUT)
+    nb = base()
+    for c in nb.cells:
+        if is_answer(c):
+            c.source = SLEEPER.format(seconds=TIMEOUT - 1) + c.source
+    out["c-sleeper"] = nb
 
     nb = base()  # a cell above the setup cell, which must still run first
-    nb.cells.insert(0, nbformat.v4.new_code_cell(PATCH_COURSE_UTILS))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(REBIND_MAIN))
     out["c-cell-above-setup"] = nb
 
     nb = base()
@@ -322,66 +478,81 @@ def generic_cheats(root, name):
     """Cheats that fit any assignment: patched helpers and deleted tests, answers all wrong."""
     nb = break_all_answers(solved(root, name))
     answer = next(c for c in nb.cells if is_answer(c))
-    answer.source = PATCH_HELPERS + "\n" + answer.source
+    answer.source = REBIND_MAIN + "\n" + answer.source
     deleted = break_all_answers(solved(root, name))
     deleted.cells = [c for c in deleted.cells if not is_test(c)]
-    return {"c-generic-patch": nb, "c-generic-delete": deleted}
+    return {"c-generic-rebind": nb, "c-generic-delete": deleted}
 
 
-# Run with the static check switched off, to show the layers behind it on their own.
-UNCHECKED = {
-    "x-silence-traceback": ("derivative", SILENCE_TRACEBACK),
-    "x-displayhook": (
-        "derivative",
-        "import sys\n\n\ndef derivative(f, x):\n    sys.displayhook(3)\n    return 0.0\n",
-    ),
-    "x-os-exit": ("partials", "import os\n\nos._exit(0)\n"),
-}
+def stripped(nb):
+    """An honest notebook whose nbgrader metadata an editor removed."""
+    for c in nb.cells:
+        c.metadata.pop("nbgrader", None)
+    return nb
 
 
-def unchecked_cheats(root):
-    out = {}
-    for student, (name, code) in UNCHECKED.items():
-        nb = solved(root, FIRST)  # os._exit: the other answers are right, and still earn nothing
-        if student != "x-os-exit":
-            break_all_answers(nb)
-        if student == "x-displayhook":
-            cell(nb, name).source = code  # shows "3" as the test cell's result, then fails
-        else:
-            cell(nb, name).source = code + "\n" + cell(nb, name).source
-        out[student] = nb
-    return out
-
-
-# What each cheat's test cells show in the feedback: why it earned nothing.
+# What the feedback of a cheat shows (a failed test cell's verdict).
 WHY_ZERO = {
-    "c-always-equal": "should be a Python float, got an object of type Anything",
-    "c-patch-helpers": "changing `torch.allclose` is not allowed",
-    "c-patch-helpers-hidden": "was replaced after the setup cell ran",
-    "c-patch-course-utils": "importing `course_utils.checks` is not allowed",
-    "c-patch-builtins": "the variable `abs` replaces a name the tests rely on",
-    "c-silence-traceback": "`get_ipython` is not allowed",
-    "c-sys-exit": "importing `sys` is not allowed",
-    "c-os-exit": "importing `os` is not allowed",
-    "c-endless-loop": "CellTimeoutError",
-    "c-stubborn-loop": "ignored the interrupt",
-    "c-cell-above-setup": "cell 2, line 2: importing `course_utils.checks`",
-    "c-edit-tests": "derivative(torch.sin, 0.0) should be a Python float, got None",
-    "c-delete-tests": "derivative(torch.sin, 0.0) should be a Python float, got None",
-    "c-metadata": "derivative(torch.sin, 0.0) should be a Python float, got None",
-    "x-silence-traceback": "showtraceback was disabled",
-    "x-displayhook": "derivative(torch.sin, 0.0) should be 1.0, got 0.0",
-    "x-os-exit": "The kernel stopped while cell",
+    "c-os-exit": "the kernel had stopped",
+    "c-endless-loop": "it ran past the time limit",
+    "c-stubborn-loop": "it ran past the time limit",
+    "c-sleeper": "the kernel had stopped",
+    "c-edit-tests": "Does not match the reference answer: derivative(torch.sin, 0.0)",
 }
+CHEATS = [
+    "c-always-equal", "c-patch-helpers", "c-patch-builtins", "c-silence-traceback",
+    "c-displayhook", "c-sys-exit", "c-os-exit", "c-endless-loop", "c-stubborn-loop",
+    "c-rebind-main", "c-input-transformer", "c-closure-cells", "c-torch-builtins-exec",
+    "c-abs-replay", "c-redefine-helper", "c-read-secrets", "c-gradebook-write", "c-persist",
+    "c-detached", "c-fork-storm", "c-huge-output", "c-sleeper", "c-cell-above-setup",
+    "c-edit-tests", "c-delete-tests", "c-metadata",
+]  # fmt: skip
+MANUAL_SCORE = 1.5  # given to ahonest's written answer before grading; it must survive
 
 
 # -- the session's grading run -------------------------------------------------------------------
+def give_manual_score(root):
+    """Record ahonest's submission with a manual score for the written answer, as an
+    instructor who graded it in Formgrader before a re-grade would have."""
+    from nbgrader.api import Gradebook
+
+    course.sync_gradebook(root, FIRST)
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        gradebook.update_or_create_student("ahonest")
+        gradebook.add_submission(FIRST, "ahonest")
+        grade = gradebook.find_grade("answer_written", FIRST, FIRST, "ahonest")
+        grade.manual_score = MANUAL_SCORE
+        gradebook.db.commit()
+
+
+def file_states(paths):
+    return {str(p): (p.read_bytes() if p.is_file() else None) for p in paths}
+
+
+def attack_processes():
+    """Processes an attack started (MARK in their command line) that are still running."""
+    left = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if MARK in command and "pytest" not in command:
+            left.append(f"{proc.name}: {command[:120]}")
+    return left
+
+
 def prepare_cheats(root, other):
     names = [FIRST] + ([other] if other else [])
     copy_course(root, names)
+    with open(root / "nbgrader_config.py", "a") as config:
+        config.write(f"\nc.Sandbox.notebook_timeout = {NOTEBOOK_TIMEOUT}\n")
     for student, nb in cheats_for_01(root).items():
         submit(root, student, FIRST, nb)
     submit(root, "ahonest", FIRST, solved(root, FIRST))
+    submit(root, "m-stripped", FIRST, stripped(solved(root, FIRST)))
     broken_file = root / "submitted" / "b-unreadable" / FIRST / f"{FIRST}.ipynb"
     broken_file.parent.mkdir(parents=True)
     broken_file.write_text("{ this is not a notebook")
@@ -397,6 +568,7 @@ def prepare_cheats(root, other):
         text = nbformat.writes(solved(root, FIRST))
         zipped.writestr(f"zhonest_1234_5678_{FIRST}-1.ipynb", text)
     course.collect_zip(root, FIRST)
+    give_manual_score(root)
 
 
 def run_everything(shared):
@@ -409,7 +581,9 @@ def run_everything(shared):
     (roundtrip / "exercises" / "99_stale").mkdir(parents=True)
     release = grading_command(roundtrip, "release")
     prepare_cheats(cheats, other)
-    cheat_run = grading_command(cheats, "autograde")
+    watched = attack_files(cheats)
+    before = file_states(watched)
+    cheat_run = grading_command(cheats, "autograde", jobs=2)
 
     release_status = release.wait()
     if release_status == 0:
@@ -420,15 +594,17 @@ def run_everything(shared):
             answer, _ = first_answer_and_its_tests(mistake)
             answer.source = broken(answer.source)
             submit(roundtrip, "one-mistake", name, mistake)
-        roundtrip_status = grading_command(roundtrip, "autograde").wait()
+        roundtrip_status = grading_command(roundtrip, "autograde", jobs=1).wait()
     else:
         roundtrip_status = None
     cheats_status = cheat_run.wait()
+    left_over = attack_processes()
+    after = file_states(watched)
+    changed = [path for path in before if before[path] != after[path]]
+    for path in watched:  # a failed run must not leave an attack in the checkout
+        if path.name == "zz_attack.py" or path.suffix == ".pth":
+            path.unlink(missing_ok=True)
 
-    for student, nb in unchecked_cheats(cheats).items():
-        submit(cheats, student, FIRST, nb)
-    unchecked = course.nbgrader(cheats, "autograde", FIRST, "--force", "--student=x-*",
-                                "--CheckAnswers.enabled=False", quiet=True)
     feedback_status = grading_command(cheats, "feedback").wait()
     grades_status = grading_command(cheats, "grades").wait()
     return {
@@ -438,13 +614,26 @@ def run_everything(shared):
             "release": release_status,
             "roundtrip": roundtrip_status,
             "cheats": cheats_status,
-            "unchecked": unchecked,
             "feedback": feedback_status,
             "grades": grades_status,
         },
+        "left_over": left_over,
+        "changed": changed,
         "roundtrip": scores(roundtrip) if roundtrip_status is not None else {},
         "cheats": scores(cheats),
+        "manual": manual_scores(cheats),
     }
+
+
+def manual_scores(root):
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}") as gradebook:
+        for submission in gradebook.find_assignment(FIRST).submissions:
+            out[submission.student.id] = {grade.name: grade.manual_score
+                                          for nb in submission.notebooks for grade in nb.grades}
+    return out
 
 
 @pytest.fixture(scope="session")
