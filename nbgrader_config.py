@@ -4,9 +4,10 @@ nbgrader's folders map onto the repository: solutions/ is the source (instructor
 solutions and hidden tests), exercises/ the release students get. submitted/, autograded/,
 feedback/ and gradebook.db are working state and are not committed.
 
-The autograder is nbgrader's, with the small additions in grading/ (see grading/__init__.py for
-the holes each one closes). `make release`, `make autograde`, `make feedback` and `make grades`
-(grading.mk) run nbgrader with this file.
+`make autograde` runs every submission in a bubblewrap sandbox and compares its check records
+with the reference run of the solution (grading/autograde.py); nbgrader then records the verdicts
+through the steps of grading/preprocessors.py listed below. `make release`, `make feedback` and
+`make grades` (grading.mk) run nbgrader with this file.
 """
 
 import os
@@ -45,6 +46,13 @@ c.CourseDirectory.db_url = f"sqlite:///{os.path.join(COURSE_ROOT, 'gradebook.db'
 c.Execute.timeout = 30
 c.Execute.startup_timeout = 120
 c.Execute.interrupt_on_timeout = True
+# Limits of each submission's sandbox (grading/sandbox.py): the whole notebook, memory (address
+# space per process), processes and threads, one file, each writable tmpfs.
+c.Sandbox.notebook_timeout = 300
+c.Sandbox.memory_mb = 4096
+c.Sandbox.processes = 128
+c.Sandbox.file_mb = 64
+c.Sandbox.tmp_mb = 128
 
 # The extensions in grading/ replace or extend nbgrader's own steps (order matters).
 c.Autograde.sanitize_preprocessors = [
