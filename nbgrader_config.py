@@ -22,6 +22,7 @@ ASSIGNMENTS = [
     "04_polynomial_fit",
     "05_mlp",
     "06_backprop",
+    "07_sgd_data",
     "08_extending_autograd",
     "09_optimizers",
     "10_performance",
