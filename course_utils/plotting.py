@@ -260,7 +260,8 @@ def plot_loss_contours(
         if levels.size < 1 or np.any(np.diff(levels) <= 0):
             raise ValueError("levels given as values must be increasing")
     ax = _new_axes(ax)
-    ax.contour(grid_x.numpy(), grid_y.numpy(), values, levels=levels, cmap="Greys_r", linewidths=0.7, alpha=0.6)
+    grid = (grid_x.numpy(), grid_y.numpy(), values)
+    ax.contour(*grid, levels=levels, cmap="Greys_r", linewidths=0.7, alpha=0.6)
     for index, (label, points) in enumerate((paths or {}).items()):
         path = _path_points(points, label)
         color = COLORS[index % len(COLORS)]
