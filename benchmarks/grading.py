@@ -88,7 +88,7 @@ def timed_run(root, name, jobs, sandboxed):
     autograde.run_all = run_all
     try:
         start = time.perf_counter()
-        course.autograde(root, name, jobs=jobs, unsandboxed=not sandboxed)
+        course.autograde(root, name, jobs=jobs, unsandboxed=not sandboxed, quiet=True)
         total = time.perf_counter() - start
     finally:
         autograde.run_all = original

@@ -13,7 +13,8 @@ Phase 1 (this module, the trusted grader process and its worker processes):
    check that differs. Verdicts go to a scratch folder, one JSON file per submission.
 
 Phase 2: ``nbgrader autograde`` with ``InjectResults`` in place of running code writes
-autograded/ and the gradebook (this process, one writer), as stock nbgrader would.
+autograded/ and the gradebook (one process, the only writer), as stock nbgrader would. It starts
+as soon as the references are in and takes each verdict when it is written.
 """
 
 import hashlib
@@ -21,6 +22,7 @@ import json
 import multiprocessing
 import shutil
 import tempfile
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from grading.preprocessors import RestoreCells, grade_id_of, is_test_cell
 from grading.sandbox import Limits, SandboxError, check_sandbox, claim_slot, run_cells
 
 CACHE = ".grading-cache"
+DONE = "phase-1-done"  # written into the verdicts folder when every submission has run
 MAX_NOTEBOOK_BYTES = 20_000_000
 
 
@@ -156,7 +159,9 @@ def _grade_job(config, db_url, assignment, student, path, wanted, limits, sandbo
         passed, message = compare(by_id.get(grade_id), wanted.get(grade_id, []))
         tests[grade_id] = {"passed": passed, "message": message}
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    Path(out).write_text(json.dumps({"tests": tests, "stopped": outcome["stopped"]}))
+    partial = Path(out).with_suffix(".partial")
+    partial.write_text(json.dumps({"tests": tests, "stopped": outcome["stopped"]}))
+    partial.rename(out)  # whole or not at all: phase 2 may be waiting for it
     return None
 
 
@@ -181,8 +186,13 @@ def limits_from(config):
     return limits
 
 
-def run_all(root, config, work, jobs, sandboxed):
-    """Phase 1 for every (assignment, student, notebook path) in ``work``; returns problems."""
+def run_all(root, config, work, jobs, sandboxed, record=None):
+    """Phase 1 for every (assignment, student, notebook path) in ``work``.
+
+    Once the references are in, ``record(verdicts_dir)`` (phase 2, nbgrader) is started in a
+    thread: it takes each verdict as soon as it is written (InjectResults waits for it), so the
+    gradebook fills while later submissions still run. Returns (verdicts_dir, problems,
+    what ``record`` returned)."""
     root = Path(root).resolve()
     db_url = config.CourseDirectory.db_url
     limits = limits_from(config)
@@ -190,7 +200,8 @@ def run_all(root, config, work, jobs, sandboxed):
     (root / CACHE).mkdir(exist_ok=True)
     context = multiprocessing.get_context("fork")
     results_dir = Path(tempfile.mkdtemp(prefix="verdicts-", dir=root / CACHE))
-    problems, config_errors = [], []
+    problems, config_errors, recorded = [], [], []
+    work = sorted(work, key=lambda item: (item[0], item[1], str(item[2])))  # nbgrader's order
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_take_slot) as pool:
         references = {}
         for assignment, _, path in work:
@@ -206,14 +217,23 @@ def run_all(root, config, work, jobs, sandboxed):
                 "the solution cannot serve as the reference, so nothing was graded:\n"
                 + "\n".join(config_errors)
             )
-        futures = []
-        for assignment, student, path in work:
-            wanted = references[(assignment, Path(path).stem)]["tests"]
-            out = results_dir / assignment / student / f"{Path(path).stem}.json"
-            futures.append(pool.submit(_grade_job, config, db_url, assignment, student, str(path),
-                                       wanted, limits, sandboxed, str(out)))
-        problems = [f.result() for f in futures]
-    return results_dir, [p for p in problems if p]
+        thread = None
+        if record is not None:
+            thread = threading.Thread(target=lambda: recorded.append(record(results_dir)))
+            thread.start()
+        try:
+            futures = []
+            for assignment, student, path in work:
+                wanted = references[(assignment, Path(path).stem)]["tests"]
+                out = results_dir / assignment / student / f"{Path(path).stem}.json"
+                futures.append(pool.submit(_grade_job, config, db_url, assignment, student,
+                                           str(path), wanted, limits, sandboxed, str(out)))
+            problems = [f.result() for f in futures]
+        finally:
+            (results_dir / DONE).touch()  # phase 2 stops waiting for verdicts that never come
+            if thread is not None:
+                thread.join()
+    return results_dir, [p for p in problems if p], (recorded[0] if recorded else None)
 
 
 def prepare(root, unsandboxed):

@@ -159,11 +159,12 @@ def submissions(root):
     return found
 
 
-def autograde(root=".", assignment=None, jobs=None, unsandboxed=False):
+def autograde(root=".", assignment=None, jobs=None, unsandboxed=False, quiet=False):
     """Grade every submission (of one assignment, if given); keep going past bad ones.
 
     Each submission runs in a sandbox of its own, ``jobs`` at a time (default: one per core);
-    see grading.autograde. ``unsandboxed`` grades without the sandbox (said on every run)."""
+    see grading.autograde. ``unsandboxed`` grades without the sandbox (said on every run);
+    ``quiet`` hides nbgrader's log."""
     from grading import autograde as engine
 
     root = Path(root)
@@ -202,20 +203,20 @@ def autograde(root=".", assignment=None, jobs=None, unsandboxed=False):
                 if path.is_file():
                     work.append((name, student, path))
     config = read_config(root)["c"]
+
+    def record(verdicts):  # phase 2, while phase 1 still runs: nbgrader writes the gradebook
+        return [name for name in found if nbgrader(
+            root, "autograde", name, "--force", f"--InjectResults.results_dir={verdicts}",
+            quiet=quiet) != 0]
+
     try:
-        verdicts, problems = engine.run_all(root, config, work, jobs, sandboxed)
+        verdicts, problems, failed = engine.run_all(root, config, work, jobs, sandboxed, record)
+        failed = failed or []
     except engine.ConfigurationError as error:
         raise GradingError(str(error)) from None
+    engine.cleanup(verdicts)
     for problem in problems:
         print(problem)
-    failed = []
-    try:
-        for name in found:
-            if nbgrader(root, "autograde", name, "--force",
-                        f"--InjectResults.results_dir={verdicts}") != 0:
-                failed.append(name)
-    finally:
-        engine.cleanup(verdicts)
     if failed:
         raise GradingError(
             f"nbgrader reported errors while grading {', '.join(failed)} (see above); the other "

@@ -14,6 +14,7 @@ then only records the result; it runs no student code:
 """
 
 import json
+import time
 from pathlib import Path
 
 import nbformat
@@ -187,6 +188,9 @@ class InjectResults(NbGraderPreprocessor):
         path = Path(self.results_dir) / info["assignment"] / info["student"] / (
             info["notebook"] + ".json"
         )
+        done = Path(self.results_dir) / "phase-1-done"
+        while not path.is_file() and not done.is_file():
+            time.sleep(0.2)  # grading.autograde is still running this submission
         verdicts = json.loads(path.read_text())["tests"] if path.is_file() else {}
         release = release_notebook(Path.cwd(), resources)
         released = {grade_id_of(cell): cell.source for cell in (release.cells if release else [])}
