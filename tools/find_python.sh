@@ -48,9 +48,9 @@ Tried:$tried
 Install one, then run make again:
   Ubuntu 24.04:        sudo apt-get install python3.12-venv
   macOS (Homebrew):    brew install python@3.12
-  Debian 12 and others (their python3 is 3.11.2, too old), with uv:
-                       curl -LsSf https://astral.sh/uv/install.sh | sh && uv python install 3.12
-                       make lab PYTHON="\$(uv python find 3.12)"
+  Debian 12 and others (Debian's python3 is 3.11.2, too old), with uv:
+                       curl -LsSf https://astral.sh/uv/install.sh | sh && ~/.local/bin/uv python install 3.12
+                       make lab PYTHON="\$(~/.local/bin/uv python find 3.12)"
   conda:               conda env create -f environment.yml   (see README, Conda)
 Or name one yourself: make lab PYTHON=/path/to/python3.12
 MSG
