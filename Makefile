@@ -19,7 +19,7 @@ LAB_ENV := PATH="$(abspath $(BIN)):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyt
 DOT_INSTALL := sudo apt-get install graphviz (Debian/Ubuntu) | brew install graphviz (macOS) | conda install -c conda-forge graphviz
 
 .DEFAULT_GOAL := help
-.PHONY: help setup lab test test-unit test-notebooks test-browser test-cuda lint outputs check-dot warn-dot \
+.PHONY: help setup lab test test-unit test-notebooks test-browser test-cuda lint outputs check-dot check-chromium warn-dot \
 	check-gradebook clean
 
 # A .venv from a Python the pins do not install on is reported, not patched over.
@@ -58,6 +58,11 @@ check-dot:
 	    echo "make test needs Graphviz's dot program (drawn graphs are compared with committed SVG)." >&2; \
 	    echo "Install it: $(DOT_INSTALL)" >&2; exit 1; }
 
+check-chromium:
+	@[ -x /usr/bin/chromium ] || { \
+	    echo "make test-browser drives Debian's chromium, which is not installed." >&2; \
+	    echo "Install it: sudo apt-get install chromium" >&2; exit 1; }
+
 warn-dot:
 	@command -v dot >/dev/null 2>&1 || \
 	    echo "Graphviz 'dot' not found: graphs print as text. Install it: $(DOT_INSTALL)"
@@ -81,7 +86,7 @@ test-unit: $(STAMP)
 	$(PY) -m pytest -q -n 2 --dist loadfile --ignore=tests/browser tests
 
 # Starts `make lab` on a free port and drives it with Playwright; screenshots go to build/browser/.
-test-browser: $(BROWSER_STAMP)
+test-browser: check-chromium $(BROWSER_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider tests/browser
 
 test-notebooks: $(STAMP)
@@ -101,4 +106,4 @@ outputs: setup
 -include grading.mk
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build/browser
