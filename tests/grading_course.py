@@ -494,10 +494,9 @@ def stripped(nb):
 # What the feedback of a cheat shows (a failed test cell's verdict).
 WHY_ZERO = {
     "c-os-exit": "the kernel had stopped",
-    "c-endless-loop": "it ran past the time limit",
-    "c-stubborn-loop": "it ran past the time limit",
+    "c-stubborn-loop": "the kernel had stopped",
     "c-sleeper": "the kernel had stopped",
-    "c-edit-tests": "Does not match the reference answer: derivative(torch.sin, 0.0)",
+    "c-edit-tests": "the first check that differs: derivative(torch.sin, 0.0)",
 }
 CHEATS = [
     "c-always-equal", "c-patch-helpers", "c-patch-builtins", "c-silence-traceback",
@@ -586,6 +585,7 @@ def run_everything(shared):
     cheat_run = grading_command(cheats, "autograde", jobs=2)
 
     release_status = release.wait()
+    roundtrip_run = None
     if release_status == 0:
         for name in names:
             submit(roundtrip, "solution", name, solved(roundtrip, name))
@@ -594,13 +594,7 @@ def run_everything(shared):
             answer, _ = first_answer_and_its_tests(mistake)
             answer.source = broken(answer.source)
             submit(roundtrip, "one-mistake", name, mistake)
-        from fairness import fairness_submissions  # alternative answers (tests/fairness.py)
-
-        for (student, name), nb in fairness_submissions(roundtrip, names).items():
-            submit(roundtrip, student, name, nb)
-        roundtrip_status = grading_command(roundtrip, "autograde", jobs=1).wait()
-    else:
-        roundtrip_status = None
+        roundtrip_run = grading_command(roundtrip, "autograde", jobs=2)
     cheats_status = cheat_run.wait()
     left_over = attack_processes()
     after = file_states(watched)
@@ -611,6 +605,7 @@ def run_everything(shared):
 
     feedback_status = grading_command(cheats, "feedback").wait()
     grades_status = grading_command(cheats, "grades").wait()
+    roundtrip_status = roundtrip_run.wait() if roundtrip_run is not None else None
     return {
         "names": names,
         "other": other,

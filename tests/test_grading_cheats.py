@@ -90,19 +90,29 @@ def test_grading_finished_despite_fork_storm_huge_output_and_sleeper(graded):  #
         assert len(feedback_of(graded, student)) < 1_000_000
 
 
-def secret_lines(name=FIRST):
+def hidden_test_lines(name=FIRST):
+    """Lines of the hidden tests of NAME that the release does not show."""
     source = nbformat.read(ROOT / "solutions" / name / f"{name}.ipynb", as_version=4)
-    return [line for line in course.secret_lines(source) if len(line) > 24]
+    secret = course.secret_lines(source)
+    hidden, inside = [], False
+    for cell in source.cells:
+        for line in cell.source.splitlines() if cell.cell_type == "code" else []:
+            text = line.strip()
+            if "BEGIN HIDDEN TESTS" in text or "END HIDDEN TESTS" in text:
+                inside = "BEGIN" in text
+            elif inside and text in secret and len(text) > 24:
+                hidden.append(text)
+    return hidden
 
 
 @pytest.mark.parametrize("student", ["c-read-secrets", "c-huge-output", "ahonest"])
 def test_feedback_never_shows_hidden_tests_solutions_or_what_the_kernel_printed(
     graded, student  # noqa: F811
 ):
-    secret = secret_lines()
+    secret = hidden_test_lines()
     assert secret, "the solution of 01 should have hidden tests"
     for text in [feedback_of(graded, student), nbformat.writes(autograded(graded, student))]:
-        assert "LEAK-START" not in text and "xxxxxxxxxx" not in text
+        assert "xxxxxxxxxx" not in text and "COURSE_CHECK_RECORD" not in text
         assert "BEGIN HIDDEN TESTS" not in text
         shown = [line for line in secret if line in text]
         assert shown == [], f"{student}'s feedback shows {shown[:3]}"
@@ -152,7 +162,7 @@ def test_feedback_and_grades_csv(graded):  # noqa: F811
     honest = feedback_of(graded, "ahonest")
     cheat = feedback_of(graded, "c-edit-tests")
     assert "Passed: all" in honest and "TestFailed" not in honest
-    assert "Does not match the reference answer" in cheat
+    assert "the first check that differs: derivative(torch.sin, 0.0)" in cheat
     rows = (graded["cheats_root"] / "grades.csv").read_text().splitlines()
     header = rows[0].split(",")
     table = [dict(zip(header, row.split(","), strict=False)) for row in rows[1:]]

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,3 +203,30 @@ def test_autograde_refuses_without_bwrap_unless_told(tmp_path, monkeypatch, caps
     with pytest.raises(course.GradingError, match="refusing to grade: the grading sandbox needs"):
         course.autograde(tmp_path)
     assert os.environ.get("UNSANDBOXED") in (None, "", "0")
+
+
+@needs_bwrap
+def test_a_test_cell_without_a_check_or_failing_on_the_solution_is_reported(tmp_path):
+    def cell(source, grade_id, points=None):
+        made = nbformat.v4.new_code_cell(source)
+        made.metadata["nbgrader"] = {"grade_id": grade_id, "grade": points is not None,
+                                     "solution": False, "locked": True, "schema_version": 3}
+        if points is not None:
+            made.metadata["nbgrader"]["points"] = points
+        return made
+
+    nb = nbformat.v4.new_notebook(cells=[
+        cell(SETUP, "setup"),
+        cell("check.close(1.0, what='one')", "test_good", 1),
+        cell("print('no check here')", "test_silent", 1),
+        cell("check.close(1.0, 2.0, what='wrong expected value')", "test_failing", 1),
+    ])
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    found = autograde.run_reference(path, Limits(cell_timeout=20), sandboxed=True)
+    assert found["problems"] == [
+        "test cell 'test_silent' makes no check (every graded test cell must call check.* "
+        "at least once)",
+        "test cell 'test_failing' fails on the solution (AssertionError)",
+    ]
+    assert found["tests"]["test_good"][0]["observed"] == 1.0
