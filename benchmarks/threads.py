@@ -16,19 +16,24 @@ course's operations is far below the size where torch splits work between thread
 elements), so extra threads only add the cost of waking them; 4 keeps enough for the few larger
 operations a student may try. COURSE_THREADS=N overrides it.
 
-Results on the course's 2-core machine (x86-64, Python 3.11, torch 2.13.0 CPU; best of 3, seconds),
-measured while other jobs kept both cores busy (load average about 10): the differences here are
-mostly that noise, and 2 cores cannot show what 16 idle cores cost.
+Results on the course's 2-core machine (x86-64, Python 3.11, torch 2.13.0 CPU; best of 3,
+seconds; 2026-11-23, other jobs kept the machine busy, load average 2 to 3 during this run):
 
-    workload      1 thr    2 thr   16 thr
-    mlp_05         1.94    11.06     2.49
-    poly_04        0.18     1.72     0.06
-    scalar_01      0.95     0.95     1.06
-    mlp_wide       0.26     1.53     0.83
-    matmul         0.37     0.49     0.46
+    workload      1 thr    2 thr    4 thr   16 thr
+    mlp_05         0.69     7.48     0.97     3.99
+    poly_04        0.06     2.81     0.20     0.07
+    scalar_01      1.49     1.04     1.42     1.69
+    mlp_wide       0.35     0.65     0.19     0.49
+    matmul         0.39     0.21     0.24     0.24
+
+What it shows: when the cores are not all free, a thread pool on tiny tensors is a gamble (the
+1,500-step MLP took 0.69 s with one thread and 7.48 s with two, in a second run 1.94 s and
+11.06 s), while the 1,024 x 1,024 product does gain from a second thread (0.39 s to 0.21 s). So the
+course caps rather than forces one thread, and `make` runs the tests with OMP_NUM_THREADS=1.
 
 Still to measure: the same table on a quiet 16-core machine (1, 2, 4, 8, 16 threads), to check
-that 4 is as fast as 16 for the larger workloads that matter and faster for the tiny ones.
+that 4 is as fast as 16 for the larger workloads and faster for the tiny ones; no such machine
+was available when the cap was chosen.
 """
 
 import json
