@@ -12,9 +12,10 @@ prints the best of three wall times in seconds (the runs of one count share a pr
 
 Why the cap is 4 (course_utils.device.THREAD_CAP): a run of lecture 05 in Jupyter took 34.7 s
 with torch's default of 16 threads on a 16-core machine, against 19.7 s on 2 cores. Each of the
-course's operations is far below the size where torch splits work between threads (about 32,000
-elements), so extra threads only add the cost of waking them; 4 keeps enough for the few larger
-operations a student may try. COURSE_THREADS=N overrides it.
+course's operations is far too small for sharing it between threads to pay (torch's element-wise
+kernels do not even split below about 32,000 elements, but its matrix products do), so extra
+threads mostly add the cost of waking them; 4 keeps enough for the few larger operations a
+student may try. COURSE_THREADS=N overrides it.
 
 Results on the course's 2-core machine (x86-64, Python 3.11, torch 2.13.0 CPU; best of 3,
 seconds; 2026-11-23, other jobs kept the machine busy, load average 2 to 3 during this run):
