@@ -4,8 +4,9 @@
 
 Grades N copies (default 20) of the solution of ASSIGNMENT (default 01_autograd) in a temporary
 copy of the course, three times: JOBS=1 in the sandbox, JOBS=2 in the sandbox, and JOBS=2
-without it (UNSANDBOXED). Each run is timed whole (phase 1: every submission's kernel; phase 2:
-`nbgrader autograde` recording the verdicts) and phase 1 alone. The reference run of the
+without it (UNSANDBOXED). Each run is timed whole: phase 1 (every submission's kernel) with
+phase 2 (`nbgrader autograde` recording the verdicts, overlapping phase 1). Then the same three
+runs of phase 1 alone (kernels and comparison, nothing recorded). The reference run of the
 solution is made once beforehand and not timed (it is cached between runs). Every run must give
 every submission full marks. Reports the speed-up of JOBS=2 over JOBS=1 and the cost of the
 sandbox at JOBS=2.
@@ -97,6 +98,20 @@ def timed_run(root, name, jobs, sandboxed):
     return total, phase1["seconds"]
 
 
+def kernels_only(root, name, jobs, sandboxed):
+    """Seconds to run every submission's kernel and compare (phase 1, nothing recorded)."""
+    config = course.read_config(root)["c"]
+    work = [(name, folder.parent.name, folder / f"{name}.ipynb")
+            for folder in sorted(root.glob(f"submitted/*/{name}"))]
+    start = time.perf_counter()
+    verdicts, problems, _ = autograde.run_all(root.resolve(), config, work, jobs, sandboxed)
+    seconds = time.perf_counter() - start
+    autograde.cleanup(verdicts)
+    if problems:
+        raise SystemExit("\n".join(problems))
+    return seconds
+
+
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     name = sys.argv[2] if len(sys.argv) > 2 else "01_autograd"
@@ -113,6 +128,8 @@ def main():
             "JOBS=2, sandbox": timed_run(root, name, 2, True),
             "JOBS=2, no sandbox": timed_run(root, name, 2, False),
         }
+        kernels = {(jobs, sandboxed): kernels_only(root, name, jobs, sandboxed)
+                   for jobs, sandboxed in [(1, True), (2, True), (2, False)]}
     print(f"assignment {name}, {count} submissions, {os.cpu_count()} cores")
     print(f"{'run':22s} {'total':>9s} {'phase 1':>9s} {'per notebook':>13s}")
     for label, (total, phase1) in runs.items():
@@ -121,6 +138,10 @@ def main():
     print(f"speed-up JOBS=2 over JOBS=1: {one[0] / two[0]:.2f}x (phase 1: {one[1] / two[1]:.2f}x)")
     print(f"sandbox overhead at JOBS=2: {100 * (two[0] / bare[0] - 1):+.1f}% "
           f"(phase 1: {100 * (two[1] / bare[1] - 1):+.1f}%)")
+    print(f"kernels only (phase 1 without nbgrader): JOBS=1 {kernels[1, True]:.1f}s, "
+          f"JOBS=2 {kernels[2, True]:.1f}s, JOBS=2 without sandbox {kernels[2, False]:.1f}s")
+    print(f"  speed-up {kernels[1, True] / kernels[2, True]:.2f}x, sandbox overhead "
+          f"{100 * (kernels[2, True] / kernels[2, False] - 1):+.1f}%")
 
 
 if __name__ == "__main__":
