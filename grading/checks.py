@@ -15,7 +15,8 @@ compares the two lists of records with :func:`matches`: numbers within the *refe
 tolerance, bounds from the *reference*, everything else exactly. Hidden tests therefore never
 contain expected values (the student's process must not hold them): they omit ``expected`` (or
 pass ``None``, handy in a helper shared by visible and hidden tests), and the reference run
-supplies it. (To check that something *is* None, use ``check.true(x is None, ...)``.) A student can earn a point only by producing the right values.
+supplies it. (To check that something *is* None, use ``check.true(x is None, ...)``.) A
+student can earn a point only by producing the right values.
 
 Every failed local check raises ``AssertionError`` with a plain sentence, for example
 ``derivative(torch.sin, 0.0) should be 1.0, got 0.0``.
