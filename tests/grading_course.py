@@ -594,6 +594,10 @@ def run_everything(shared):
             answer, _ = first_answer_and_its_tests(mistake)
             answer.source = broken(answer.source)
             submit(roundtrip, "one-mistake", name, mistake)
+        from fairness import fairness_submissions  # alternative answers (tests/fairness.py)
+
+        for (student, name), nb in fairness_submissions(roundtrip, names).items():
+            submit(roundtrip, student, name, nb)
         roundtrip_run = grading_command(roundtrip, "autograde", jobs=2)
     cheats_status = cheat_run.wait()
     left_over = attack_processes()
