@@ -168,6 +168,10 @@ def _grade_job(config, db_url, assignment, student, path, wanted, limits, sandbo
 _SLOT = None
 
 
+def _nothing(_):
+    return None
+
+
 def _take_slot():
     global _SLOT
     _SLOT = claim_slot()
@@ -217,6 +221,10 @@ def run_all(root, config, work, jobs, sandboxed, record=None):
                 "the solution cannot serve as the reference, so nothing was graded:\n"
                 + "\n".join(config_errors)
             )
+        # Every worker is forked now, before the recording thread exists: a process forked
+        # while another thread holds a lock can hang for ever.
+        for _ in pool.map(_nothing, range(jobs)):
+            pass
         thread = None
         if record is not None:
             thread = threading.Thread(target=lambda: recorded.append(record(results_dir)))

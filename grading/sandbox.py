@@ -164,6 +164,8 @@ def kernel_env(python_bin):
     return {
         "PATH": f"{python_bin}:/usr/bin:/bin",
         "HOME": INSIDE_HOME,
+        "USER": "student",  # getpass.getuser() without an /etc/passwd
+        "LOGNAME": "student",
         "PYTHONPATH": INSIDE_PACKAGES,
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLCONFIGDIR": "/tmp/matplotlib",
