@@ -121,14 +121,15 @@ def bwrap_command(conn_dir, files, slot, limits, argv, env):
             args += ["--symlink", os.readlink(target), str(target)]
         elif target.is_dir():
             args += ["--ro-bind", str(target), str(target)]
+    # /tmp first: a course (or its environment) kept under /tmp is bound on top of it below.
+    size = str(limits.tmp_mb * 1024 * 1024)
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    args += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
     for folder in python_dirs():
         args += _dir_chain(folder) + ["--ro-bind", str(folder), str(folder)]
     args += ["--perms", "0755", "--dir", INSIDE_PACKAGES]
     for name, folder in package_dirs().items():
         args += ["--ro-bind", str(folder), f"{INSIDE_PACKAGES}/{name}"]
-    size = str(limits.tmp_mb * 1024 * 1024)
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    args += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
     args += ["--perms", "0755", "--dir", "/home"]
     args += ["--perms", "1777", "--size", size, "--tmpfs", INSIDE_HOME]
     for path in files:
