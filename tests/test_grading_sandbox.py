@@ -16,6 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from grading_course import STUBBORN_LOOP  # noqa: E402
+
 from grading import autograde, course, sandbox  # noqa: E402
 from grading.sandbox import Limits, run_cells  # noqa: E402
 
@@ -64,14 +66,6 @@ try:
 except OSError:
     pass
 check.is_int(_count, what="forks")
-"""
-STUBBORN = """
-while True:
-    try:
-        while True:
-            pass
-    except BaseException:
-        pass
 """
 PROBES = [
     SETUP,
@@ -158,7 +152,7 @@ def test_a_cell_past_its_time_is_interrupted_and_the_next_cells_run(probed):
 
 @needs_bwrap
 def test_a_kernel_that_ignores_interrupts_is_killed_and_the_rest_fails():
-    outcome = run_cells([SETUP, STUBBORN, "check.equal(1, what='never')"],
+    outcome = run_cells([SETUP, STUBBORN_LOOP, "check.equal(1, what='never')"],
                         limits=Limits(cell_timeout=10, interrupt_grace=2))
     assert [cell["status"] for cell in outcome["cells"]] == ["ok", "timeout", "stopped"]
     assert "ignored the interrupt" in outcome["stopped"]
