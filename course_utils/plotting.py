@@ -61,15 +61,19 @@ def styled(function):
     return wrapper
 
 
-def _as_array(values, what):
-    """A 1-D NumPy array from a tensor (any device, with or without grad), array or list."""
+def _numbers(values, what, kind="numbers (a tensor, array or list)"):
+    """A float NumPy array from a tensor (any device, with or without grad), array or list."""
     if isinstance(values, torch.Tensor):
         values = values.detach().cpu().numpy()
     try:
-        array = np.asarray(values, dtype=float)
+        return np.asarray(values, dtype=float)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{what} must be numbers (a tensor, array or list): {error}") from None
-    return array.reshape(-1)
+        raise TypeError(f"{what} must be {kind}: {error}") from None
+
+
+def _as_array(values, what):
+    """A 1-D NumPy array from a tensor, array or list."""
+    return _numbers(values, what).reshape(-1)
 
 
 def _finish(ax, title, xlabel, ylabel, legend_title, save_to):
@@ -178,12 +182,7 @@ def _limits(values, what):
 
 def _path_points(points, label):
     """An (N, 2) NumPy array from a tensor, array or list of points."""
-    if isinstance(points, torch.Tensor):
-        points = points.detach().cpu().numpy()
-    try:
-        array = np.asarray(points, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"path {label!r} must be (N, 2) numbers (a tensor, array or list): {error}") from None
+    array = _numbers(points, f"path {label!r}", "(N, 2) numbers (a tensor, array or list)")
     if array.ndim != 2 or array.shape[1] != 2 or array.shape[0] == 0:
         raise ValueError(
             f"path {label!r} must have shape (N, 2) with N >= 1, one (w1, w2) point a row; got {array.shape}"
@@ -233,9 +232,7 @@ def plot_loss_contours(
     )
     with torch.no_grad():
         values = loss(grid_x, grid_y)
-    if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
-    values = np.asarray(values, dtype=float)
+    values = _numbers(values, "loss(w1, w2)")
     if values.shape != tuple(grid_x.shape):
         raise ValueError(
             f"loss(w1, w2) must return one value per grid point, shape {tuple(grid_x.shape)},"
@@ -275,12 +272,7 @@ def plot_loss_contours(
 
 def _feature_points(features):
     """An (N, 2) NumPy array of points from a tensor, array or list."""
-    if isinstance(features, torch.Tensor):
-        features = features.detach().cpu().numpy()
-    try:
-        array = np.asarray(features, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"features must be (N, 2) numbers (a tensor, array or list): {error}") from None
+    array = _numbers(features, "features", "(N, 2) numbers (a tensor, array or list)")
     if array.ndim != 2 or array.shape[1] != 2 or array.shape[0] == 0:
         raise ValueError(f"features must have shape (N, 2), one point (x1, x2) a row; got {array.shape}")
     return array
@@ -288,12 +280,7 @@ def _feature_points(features):
 
 def _class_labels(labels, count):
     """A 1-D integer NumPy array of 0/1 class labels, one per point."""
-    if isinstance(labels, torch.Tensor):
-        labels = labels.detach().cpu().numpy()
-    try:
-        array = np.asarray(labels, dtype=float).reshape(-1)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"labels must be 0/1 numbers (a tensor, array or list): {error}") from None
+    array = _numbers(labels, "labels", "0/1 numbers (a tensor, array or list)").reshape(-1)
     if array.size != count:
         raise ValueError(f"labels must give one class per point: {count} points but {array.size} labels")
     if not np.all((array == 0) | (array == 1)):
@@ -353,12 +340,7 @@ def plot_decision_boundary(
     inputs = torch.stack([grid_x.reshape(-1), grid_y.reshape(-1)], dim=1).to(device=device, dtype=dtype)
     with torch.no_grad():
         values = predict(inputs)
-    if isinstance(values, torch.Tensor):
-        values = values.detach().cpu().numpy()
-    try:
-        values = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"predict must return numbers (a tensor or array): {error}") from None
+    values = _numbers(values, "predict's result", "numbers (a tensor or array)")
     if values.size != grid * grid:
         raise ValueError(
             f"predict must return one value per point: {grid * grid} points in, shape {values.shape} out"
