@@ -180,6 +180,15 @@ def _limits(values, what):
     return lo, hi
 
 
+def _plane_grid(xlim, ylim, points_per_axis):
+    """float64 grids (x, y) of shape (points_per_axis, points_per_axis) covering the rectangle."""
+    return torch.meshgrid(
+        torch.linspace(float(xlim[0]), float(xlim[1]), points_per_axis, dtype=torch.float64),
+        torch.linspace(float(ylim[0]), float(ylim[1]), points_per_axis, dtype=torch.float64),
+        indexing="xy",
+    )
+
+
 def _path_points(points, label):
     """An (N, 2) NumPy array from a tensor, array or list of points."""
     array = _numbers(points, f"path {label!r}", "(N, 2) numbers (a tensor, array or list)")
@@ -225,11 +234,7 @@ def plot_loss_contours(
         raise ValueError(f"resolution must be an int >= 2 (grid points per axis); got {resolution!r}")
     if paths is not None and not isinstance(paths, Mapping):
         raise TypeError("paths must be a dict of label -> (N, 2) points, e.g. {'SGD': points}")
-    grid_x, grid_y = torch.meshgrid(
-        torch.linspace(x_lo, x_hi, resolution, dtype=torch.float64),
-        torch.linspace(y_lo, y_hi, resolution, dtype=torch.float64),
-        indexing="xy",
-    )
+    grid_x, grid_y = _plane_grid((x_lo, x_hi), (y_lo, y_hi), resolution)
     with torch.no_grad():
         values = loss(grid_x, grid_y)
     values = _numbers(values, "loss(w1, w2)")
@@ -332,11 +337,7 @@ def plot_decision_boundary(
         raise ValueError(f"margin must be a number >= 0 (added around the data); got {margin!r}")
     x_lo, y_lo = points.min(axis=0) - margin
     x_hi, y_hi = points.max(axis=0) + margin
-    grid_x, grid_y = torch.meshgrid(
-        torch.linspace(float(x_lo), float(x_hi), grid, dtype=torch.float64),
-        torch.linspace(float(y_lo), float(y_hi), grid, dtype=torch.float64),
-        indexing="xy",
-    )
+    grid_x, grid_y = _plane_grid((x_lo, x_hi), (y_lo, y_hi), grid)
     inputs = torch.stack([grid_x.reshape(-1), grid_y.reshape(-1)], dim=1).to(device=device, dtype=dtype)
     with torch.no_grad():
         values = predict(inputs)
